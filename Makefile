@@ -1,0 +1,55 @@
+# The mmap workbook: the one entry point. `make help` lists the targets.
+#   make / make check   build your labs and grade them    (LAB=01 for one lab)
+#   make check LABS=solutions                             (the reference solutions)
+#   make test           the project's own test suite
+#   make book           book/out/: HTML, PDF, EPUB
+#   make deps           install the Debian/Ubuntu packages the project uses
+#   make starters       regenerate labs/*/*.c from solutions/ (course authors)
+
+LABS ?= labs
+LAB ?=
+BUILD ?= build/$(notdir $(abspath $(LABS)))
+CC ?= cc
+CFLAGS ?= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
+CPPFLAGS += -I labs/common
+
+export LABS LAB BUILD
+
+.PHONY: all check test book deps build starters clean help
+.SECONDEXPANSION:
+
+all: check
+
+help:
+	@sed -n '2,8s/^# //p' Makefile
+
+check:
+	@tools/deps core
+	@tools/check
+
+test:
+	@tools/deps core book
+	@tools/selftest
+
+book:
+	@tools/deps book
+	@tools/book book/out
+
+deps:
+	@tools/deps
+
+starters:
+	@tools/gen-starter
+
+# Compile every program of the chosen labs: $(LABS)/NN-topic/x.c -> $(BUILD)/NN-topic/x
+lab_dirs := $(wildcard $(LABS)/$(if $(LAB),$(LAB)-*,[0-9][0-9]-*))
+progs := $(patsubst $(LABS)/%.c,$(BUILD)/%,$(wildcard $(addsuffix /*.c,$(lab_dirs))))
+
+build: $(progs)
+
+$(BUILD)/%: $(LABS)/%.c labs/common/wb.h $$(wildcard $$(dir $(LABS)/%)*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $<
+
+clean:
+	rm -rf build book/out

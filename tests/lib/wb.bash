@@ -1,0 +1,136 @@
+# tests/lib/wb.bash - the shared helpers of the grading tests.
+#
+# A lab's bats file starts with:
+#     load lib/wb
+#     setup_file() { lab_setup_file 01; }
+#     setup() { lab_setup; }
+# Then each test runs the lab's programs with `runp` (or `traced`, under
+# strace) and checks what the kernel did. Every check that fails says what it
+# expected and what it saw; the test's name starts with its task id.
+#
+# Environment: LABS=labs|solutions|PATH (the tree graded), BUILD (where its
+# programs are built, see the Makefile), WB_VALGRIND=1 to run programs under
+# valgrind (make test does, for the solutions).
+
+# shellcheck disable=SC2154 # $status and $output are set by bats' run
+bats_load_library bats-support
+bats_load_library bats-assert
+
+WB_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+
+# Build the lab (once per file). A compile error is remembered, not fatal here:
+# every test of the lab then fails with the compiler's message.
+lab_setup_file() {
+    local line
+    line=$("$WB_ROOT/tools/course" lab "$1") || return 1
+    export LAB_ID=${line%%$'\t'*}
+    LAB_DIR=${line#*$'\t'}; LAB_DIR=${LAB_DIR%%$'\t'*}; export LAB_DIR
+    local labs=${LABS:-labs}
+    [[ $labs == /* ]] || labs=$WB_ROOT/$labs
+    export BIN=${BUILD:-$WB_ROOT/build/${labs##*/}}/$LAB_DIR
+    [[ $BIN == /* ]] || BIN=$WB_ROOT/$BIN
+    export WB_BUILD_LOG=$BATS_FILE_TMPDIR/build.log
+    if ! make -s -C "$WB_ROOT" build LAB="$LAB_ID" LABS="$labs" BUILD="${BIN%/*}" \
+        >"$WB_BUILD_LOG" 2>&1; then
+        touch "$BATS_FILE_TMPDIR/build.failed"
+    fi
+    export PS; PS=$(getconf PAGESIZE)
+}
+
+lab_setup() {
+    if [[ -e $BATS_FILE_TMPDIR/build.failed ]]; then
+        fail "$(printf 'lab %s does not compile (-Wall -Wextra -Werror):\n%s' \
+            "$LAB_DIR" "$(head -n 20 "$WB_BUILD_LOG")")"
+    fi
+    cd "$BATS_TEST_TMPDIR" || return 1
+}
+
+# runp PROG ARGS... : run a lab program with a time limit; $status, $output
+# (stdout and stderr together) as bats' `run` sets them. Under WB_VALGRIND=1 it
+# runs in valgrind and fails the test on any memory error or leak.
+runp() {
+    local prog=$BIN/$1; shift
+    if [[ ${WB_VALGRIND:-} == 1 ]]; then
+        run timeout -k 1 30 valgrind -q --error-exitcode=97 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect --log-file="$BATS_TEST_TMPDIR/vg.log" \
+            "$prog" "$@"
+        if ((status == 97)); then
+            fail "$(printf 'valgrind found memory errors in %s:\n%s' "${prog##*/}" \
+                "$(head -n 30 "$BATS_TEST_TMPDIR/vg.log")")"
+        fi
+    else
+        run timeout -k 1 10 "$prog" "$@"
+    fi
+    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 10 s (killed)"
+}
+
+# runp_native PROG ARGS... : like runp, never under valgrind (for programs that
+# fault on purpose, count page faults, or use MAP_FIXED_NOREPLACE).
+runp_native() { WB_VALGRIND='' runp "$@"; }
+
+# traced PROG ARGS... : run under strace -f. In $TRACE each line's pid is gone,
+# ") = " has single spaces, and every address (a hex number of 8 digits or more)
+# reads 0x..; $RAW_TRACE is the same with the addresses kept.
+traced() {
+    local prog=$BIN/$1; shift
+    RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
+    run timeout -k 1 20 strace -f -qq -o "$RAW_TRACE" "$prog" "$@"
+    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)"
+    sed -Ei 's/^[0-9]+ +//; s/\) += /) = /' "$RAW_TRACE"
+    sed -E 's/0x[0-9a-f]{8,}/0x../g' "$RAW_TRACE" >"$TRACE"
+}
+
+# The trace from the first line that matches ERE on (to see only what the
+# program did after, e.g., opening its file, not what the loader did before).
+trace_from() { sed -En "/$1/,\$p" "$TRACE"; }
+
+# trace_has ERE [WHAT] / trace_lacks ERE [WHAT] : a system call line that must
+# (not) be in the trace. WHAT says in words what was expected.
+trace_has() {
+    grep -Eq -- "$1" "$TRACE" && return 0
+    fail "$(printf 'expected %s\n  (a system call matching: %s)\nthe trace has:\n%s' \
+        "${2:-a system call}" "$1" "$(trace_summary)")"
+}
+trace_lacks() {
+    local hit
+    hit=$(grep -E -m3 -- "$1" "$TRACE") || return 0
+    fail "$(printf 'expected %s\nbut the trace has:\n%s' "${2:-no such call: $1}" "$hit")"
+}
+trace_summary() { grep -Ev '^(\+\+\+|---)' "$TRACE" | grep -Ev 'ld\.so|libc\.so|ENOENT' | tail -n 25; }
+
+# expect_eq WHAT EXPECTED ACTUAL : equal strings, or a message saying both.
+expect_eq() {
+    [[ $2 == "$3" ]] && return 0
+    fail "$(printf '%s: expected %s, got %s' "$1" "$2" "${3:-(nothing)}")"
+}
+
+# expect_line LINE : $output must contain this whole line.
+expect_line() {
+    grep -Fxq -- "$1" <<<"$output" && return 0
+    fail "$(printf 'expected the line\n  %s\nin the output, which was:\n%s' "$1" "$output")"
+}
+
+# expect_status N : the program's exit status (139 = SIGSEGV, 135 = SIGBUS).
+expect_status() {
+    ((status == $1)) && return 0
+    fail "$(printf 'expected exit status %s, got %s; output:\n%s' "$1" "$status" "$output")"
+}
+
+# expect_same_file EXPECTED ACTUAL WHAT : byte-for-byte equal files.
+expect_same_file() {
+    cmp -s -- "$1" "$2" && return 0
+    fail "$(printf '%s differs from what was expected: %s' "$3" "$(cmp -- "$1" "$2" 2>&1 | head -n 1)")"
+}
+
+# field NAME : the value after "NAME:" in $output ("faults in mmap:  12" -> 12).
+field() { sed -n "s/^$1: *//p" <<<"$output" | head -n 1; }
+
+# make_file NAME SIZE [CHAR] : a file of SIZE bytes; CHAR repeated, or, without
+# CHAR, a pattern in which every 4-byte group differs (so offsets matter).
+make_file() {
+    if [[ -n ${3:-} ]]; then
+        head -c "$2" /dev/zero | tr '\0' "$3" >"$1"
+    else
+        seq -f '%07g' 0 $(($2 / 8 + 1)) | tr '\n' '.' | head -c "$2" >"$1"
+    fi
+}
