@@ -1,7 +1,7 @@
 # The mmap workbook: the one entry point. `make help` lists the targets.
 #   make / make check   build your labs and grade them    (LAB=01 for one lab)
 #   make check LABS=solutions                             (the reference solutions)
-#   make test           the project's own test suite
+#   make test           the project's own test suite      (LAB=01: that lab's checks only)
 #   make book           book/out/: HTML, PDF, EPUB
 #   make deps           install the Debian/Ubuntu packages the project uses
 #   make starters       regenerate labs/*/*.c from solutions/ (course authors)
