@@ -13,7 +13,7 @@ CC ?= cc
 CFLAGS ?= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 CPPFLAGS += -I labs/common
 
-export LABS LAB BUILD
+export LABS LAB
 
 .PHONY: all check test book deps build starters clean help
 .SECONDEXPANSION:

@@ -221,13 +221,6 @@ mprobe_fails() {
     expect_line "parent sees: parent"
 }
 
-# bats test_tags=task:4_2,points:1
-@test "4.2 anonfork waits for its child before it looks" {
-    traced anonfork shared
-    expect_status 0
-    trace_has '^wait4\(' "the parent to wait for its child (waitpid)"
-}
-
 # --- 5.1 fixed ---------------------------------------------------------------
 
 # fixed_trace MODE : run `fixed MODE` under strace; $base and $asked are the

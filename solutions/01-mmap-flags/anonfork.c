@@ -42,16 +42,13 @@ int main(int argc, char *argv[])
         _exit(0);
     }
 
-    /* TODO 4.2: wait for the child to finish (and check that it exited with
-     * status 0) before looking at the page. */
-    //@solution
+    /* Wait for the child to finish before looking: without the wait, the
+     * parent would usually look before the child has stored anything. */
     int status;
     if (waitpid(pid, &status, 0) < 0)
         die("waitpid");
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
         fail("the child did not exit with status 0 (wait status %#x)", status);
-    //@starter
-    //@end
     printf("parent sees: %s\n", page);
 
     if (munmap(page, len) < 0)

@@ -34,11 +34,10 @@ static const char *cause(int errnum)
     //@solution
     switch (errnum) {
     case EACCES:
-        return "a shared writable mapping needs a file opened for writing (or the file is not "
-               "a regular file)";
+        return "a shared writable mapping needs a file opened for writing";
     case EINVAL:
-        return "length 0, an offset that is not a multiple of the page size, or neither "
-               "MAP_SHARED nor MAP_PRIVATE";
+        return "length 0, an offset that is not a multiple of the page size, or not exactly "
+               "one of MAP_SHARED and MAP_PRIVATE for anonymous memory";
     case ENODEV:
         return "this kind of file (a pipe, a directory, ...) cannot be mapped";
     case EBADF:
