@@ -28,15 +28,11 @@ int main(int argc, char *argv[])
         usage("FILE");
     const char *path = argv[1];
 
-    int fd = open(path, O_RDWR);
-    if (fd < 0)
-        die("open %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        die("fstat %s", path);
-    if (st.st_size == 0)
+    off_t fsize;
+    int fd = open_file(path, O_RDWR, &fsize);
+    if (fsize == 0)
         fail("%s is empty: there is nothing to map", path);
-    size_t size = (size_t)st.st_size;
+    size_t size = (size_t)fsize;
 
     char *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED)

@@ -24,7 +24,8 @@
 #include <unistd.h>
 
 /* Print "prog: MESSAGE" to stderr, then exit with STATUS. */
-__attribute__((noreturn)) static inline void wb_vexit(int status, int errnum, const char *fmt, va_list ap)
+__attribute__((noreturn)) static inline void wb_vexit(int status, int errnum, const char *fmt,
+                                                      va_list ap)
 {
     fflush(stdout); /* keep what was printed before the error, in order */
     fprintf(stderr, "%s: ", program_invocation_short_name);
@@ -78,6 +79,22 @@ static inline size_t page_size(void)
     if (ps <= 0)
         die("sysconf(_SC_PAGESIZE)");
     return (size_t)ps;
+}
+
+/* Open PATH with OFLAGS and return the descriptor, with the file's size in
+ * *SIZE. Anything but a regular file is refused with a clear message. */
+static inline int open_file(const char *path, int oflags, off_t *size)
+{
+    int fd = open(path, oflags);
+    if (fd < 0)
+        die("open %s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        die("fstat %s", path);
+    if (!S_ISREG(st.st_mode))
+        fail("%s is not a regular file", path);
+    *size = st.st_size;
+    return fd;
 }
 
 /* write() until all LEN bytes are out (a pipe may take fewer at a time). */

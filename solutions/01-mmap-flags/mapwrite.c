@@ -33,20 +33,16 @@ int main(int argc, char *argv[])
     // int oflags = O_RDWR;
     //@end
 
-    int fd = open(path, oflags);
-    if (fd < 0)
-        die("open %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        die("fstat %s", path);
-    if (st.st_size == 0)
+    off_t size;
+    int fd = open_file(path, oflags, &size);
+    if (size == 0)
         fail("%s is empty: there is nothing to map", path);
-    if (off + (off_t)n > st.st_size)
+    if (off + (off_t)n > size)
         fail("%zu bytes at offset %lld would go past the end of %s (%lld bytes): "
              "a store through a mapping cannot make a file longer",
-             n, (long long)off, path, (long long)st.st_size);
+             n, (long long)off, path, (long long)size);
 
-    size_t len = (size_t)st.st_size;
+    size_t len = (size_t)size;
     char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, fd, 0);
     if (map == MAP_FAILED)
         die("mmap %s", path);

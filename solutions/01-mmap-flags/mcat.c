@@ -14,16 +14,8 @@ int main(int argc, char *argv[])
         usage("FILE [OFFSET [LENGTH]]");
     const char *path = argv[1];
 
-    int fd = open(path, O_RDONLY);
-    if (fd < 0)
-        die("open %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        die("fstat %s", path);
-    if (!S_ISREG(st.st_mode))
-        fail("%s is not a regular file: only files can be mapped like this", path);
-
-    off_t size = st.st_size;
+    off_t size;
+    int fd = open_file(path, O_RDONLY, &size);
     off_t off = argc > 2 ? parse_num(argv[2], "OFFSET") : 0;
     if (off > size)
         fail("OFFSET %lld is past the end of %s (%lld bytes)", (long long)off, path,
