@@ -47,7 +47,7 @@ progs := $(patsubst $(LABS)/%.c,$(BUILD)/%,$(wildcard $(addsuffix /*.c,$(lab_dir
 
 build: $(progs)
 
-$(BUILD)/%: $(LABS)/%.c labs/common/wb.h $$(wildcard $$(dir $(LABS)/%)*.h)
+$(BUILD)/%: $(LABS)/%.c $(wildcard labs/common/*.h) $$(wildcard $$(dir $(LABS)/%)*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $<
 

@@ -103,7 +103,11 @@ trace_lacks() {
     hit=$(grep -E -m3 -- "$1" "$TRACE") || return 0
     fail "$(printf 'expected %s\nbut the trace has:\n%s' "${2:-no such call: $1}" "$hit")"
 }
-trace_summary() { grep -Ev '^(\+\+\+|---)' "$TRACE" | grep -Ev 'ld\.so|libc\.so|ENOENT' | tail -n 25; }
+# What the program did after the dynamic loader (whose last act is to unmap
+# ld.so.cache), without signal and exit lines: the part worth showing a student.
+trace_summary() {
+    awk 'main { print } /^munmap\(/ { main = 1 }' "$TRACE" | grep -Ev '^(\+\+\+|---)' | head -n 15
+}
 
 # expect_eq WHAT EXPECTED ACTUAL : equal strings, or a message saying both.
 expect_eq() {

@@ -1,0 +1,431 @@
+#!/usr/bin/env bats
+# Lab 02 - protection faults. Each test's name starts with its task id (TODO n.m
+# in the lab's code); its tags give the task (task:1_2 is task 1.2) and the points.
+# The programs that fault on purpose run natively (runp_native): valgrind
+# reports every deliberate fault as an invalid access.
+
+load lib/wb
+setup_file() { lab_setup_file 02; }
+setup() {
+    lab_setup
+    ulimit -c 0 # the deliberate crashes leave no core files
+}
+
+# handled PROG WHY : the last run was not killed by the signal it should have
+# caught; if it was, say so, and WHY (which task should have caught it).
+handled() {
+    local sig
+    case $status in
+    139) sig=SIGSEGV ;;
+    135) sig=SIGBUS ;;
+    *) return 0 ;;
+    esac
+    fail "$(printf '%s was killed by %s (exit status %s): %s.\nIts output:\n%s' \
+        "$1" "$sig" "$status" "$2" "${output:-(nothing)}")"
+}
+probe_why="the handler of probe.h did not report the fault and jump back (tasks 1.1 and 1.2)"
+wtrack_why="its handler did not note the page and make it writable again (task 5.2)"
+
+# expect_output EXPECTED-FILE WHAT : $output, line by line, equals the file.
+expect_output() {
+    diff -u "$1" - <<<"$output" >"$BATS_TEST_TMPDIR/diff" && return 0
+    fail "$(printf '%s: the output differs from what was expected (- expected, + got):\n%s' "$2" \
+        "$(tail -n +3 "$BATS_TEST_TMPDIR/diff" | grep -E '^[-+]' | head -n 12)")"
+}
+
+# map_base LENGTH FLAGS-ERE : the address returned by the program's mmap() of
+# LENGTH bytes (from the raw trace), as a decimal number.
+map_base() {
+    local hex
+    hex=$(sed -En "s/^mmap\(NULL, $1, [^,]*, $2, .*\) = (0x[0-9a-f]+)$/\1/p" "$RAW_TRACE" | tail -n 1)
+    [[ -n $hex ]] && echo $((hex))
+}
+
+# si_addr SIG : the si_addr of the first SIG the trace shows, as a decimal number.
+si_addr() {
+    local hex
+    hex=$(sed -En "s/^--- $1 \{.*si_addr=(0x[0-9a-f]+)\} ---$/\1/p" "$RAW_TRACE" | head -n 1)
+    [[ -n $hex ]] && echo $((hex))
+}
+
+# --- 1.1 / 1.2 probe ---------------------------------------------------------
+# probe's pages: 0 rw-, 1 r--, 2 ---, 3 not mapped, 4 rw-. Pages 0 and 1 hold 'A'.
+
+# bats test_tags=task:1_1,points:2
+@test "1.1 probe installs one SA_SIGINFO handler for SIGSEGV and for SIGBUS" {
+    traced probe r:0
+    expect_status 0
+    for sig in SIGSEGV SIGBUS; do
+        grep -Eq "^rt_sigaction\($sig, \{sa_handler=0x[^,]+, sa_mask=\[[^]]*\], sa_flags=[A-Z_|]*SA_SIGINFO" "$TRACE" ||
+            fail "$(printf 'expected sigaction(%s, ...) with SA_SIGINFO in sa_flags (task 1.1);\nthe rt_sigaction() calls in the trace:\n%s' \
+                "$sig" "$(grep '^rt_sigaction' "$TRACE" || echo '  (none)')")"
+    done
+}
+
+# bats test_tags=task:1_2,points:3
+@test "1.2 probe: writing a read-only page or touching a PROT_NONE one gives SEGV_ACCERR" {
+    local p1=$PS p2=$((2 * PS)) p4=$((4 * PS))
+    runp_native probe r:0 w:0 r:"$p1" w:"$p1" r:"$p2" w:"$p2" r:"$p4"
+    handled probe "$probe_why"
+    expect_status 0
+    cat >expected <<EOF
+pages: 0 rw-, 1 r--, 2 ---, 3 not mapped, 4 rw- ($PS bytes each)
+read  +0: ok 0x41
+write +0: ok
+read  +$p1: ok 0x41
+write +$p1: SIGSEGV SEGV_ACCERR at +$p1
+read  +$p2: SIGSEGV SEGV_ACCERR at +$p2
+write +$p2: SIGSEGV SEGV_ACCERR at +$p2
+read  +$p4: ok 0x45
+faults: 3
+EOF
+    expect_output expected "probe r:0 w:0 r:$p1 w:$p1 r:$p2 w:$p2 r:$p4"
+}
+
+# bats test_tags=task:1_2,points:2
+@test "1.2 probe: an address where nothing is mapped gives SEGV_MAPERR" {
+    local p3=$((3 * PS)) p4=$((4 * PS))
+    runp_native probe r:"$p3" w:$((p3 + 12)) r:$((p4 - 1)) r:"$p4"
+    handled probe "$probe_why"
+    expect_status 0
+    expect_line "read  +$p3: SIGSEGV SEGV_MAPERR at +$p3"
+    expect_line "write +$((p3 + 12)): SIGSEGV SEGV_MAPERR at +$((p3 + 12))"
+    expect_line "read  +$((p4 - 1)): SIGSEGV SEGV_MAPERR at +$((p4 - 1))"
+    expect_line "read  +$p4: ok 0x45"
+    expect_line "faults: 3"
+}
+
+# bats test_tags=task:1_2,points:3
+@test "1.2 probe reports the exact byte of 30 random faults and goes on after each" {
+    local -a ops=()
+    RANDOM=2024 # the same "random" accesses on every run
+    printf 'pages: 0 rw-, 1 r--, 2 ---, 3 not mapped, 4 rw- (%s bytes each)\n' "$PS" >expected
+    for _ in $(seq 30); do
+        local off=$((PS + (RANDOM * 32768 + RANDOM) % (3 * PS))) op=$((RANDOM % 2)) page
+        page=$((off / PS))
+        if ((op == 0)); then ops+=("r:$off"); printf 'read  +%d: ' "$off"; else ops+=("w:$off"); printf 'write +%d: ' "$off"; fi
+        if ((page == 1 && op == 0)); then echo "ok 0x41"
+        elif ((page == 3)); then echo "SIGSEGV SEGV_MAPERR at +$off"
+        else echo "SIGSEGV SEGV_ACCERR at +$off"; fi
+    done >>expected
+    echo "faults: $(grep -c SIGSEGV expected)" >>expected
+    runp_native probe "${ops[@]}"
+    handled probe "$probe_why"
+    expect_status 0
+    expect_output expected "probe with 30 accesses to pages 1 to 3"
+}
+
+# bats test_tags=task:1_2,points:2
+@test "1.2 the handler reports with write(2) while it runs, not through stdio" {
+    local off=$((PS + 904))
+    traced probe w:"$off" r:0
+    handled probe "$probe_why"
+    expect_status 0
+    expect_line "write +$off: SIGSEGV SEGV_ACCERR at +$off"
+    # The system calls from the signal's delivery to the next call that is not
+    # a write() are the handler's: they must write the report.
+    local said
+    said=$(awk '/^--- SIGSEGV/ { on = 1; next } on && /^write\([12], / { print; next } on { exit }' "$TRACE")
+    [[ $said == *ACCERR* ]] ||
+        fail "$(printf 'expected the handler to write its report itself with write(2) (say()), before it jumps back;\nafter the signal the trace has:\n%s' \
+            "$(sed -n '/^--- SIGSEGV/,+3p' "$TRACE")")"
+}
+
+# bats test_tags=task:1_2,points:2
+@test "1.2 si_addr is the very byte touched; without a handler (-n) the fault kills: status 139" {
+    local off=$((PS + 904))
+    traced probe w:"$off"
+    handled probe "$probe_why"
+    expect_status 0
+    expect_line "write +$off: SIGSEGV SEGV_ACCERR at +$off"
+    local base addr
+    base=$(map_base $((5 * PS)) 'MAP_PRIVATE\|MAP_ANONYMOUS')
+    addr=$(si_addr SIGSEGV)
+    [[ -n $base && -n $addr ]] || fail "expected probe's mmap() and a SIGSEGV in the trace"
+    expect_eq "the kernel's si_addr, as an offset into probe's mapping" "$off" $((addr - base))
+    runp_native probe -n w:"$off"
+    expect_status 139
+    traced probe -n w:"$off"
+    trace_has '^--- SIGSEGV \{si_signo=SIGSEGV, si_code=SEGV_ACCERR, si_addr=0x..\} ---$' \
+        "the kernel to deliver SIGSEGV with si_code SEGV_ACCERR"
+}
+
+# --- 2.1 / 2.2 eofmap ---------------------------------------------------------
+# The file: one page and 100 bytes of 'f' (0x66), mapped over three pages.
+
+eof_file() {
+    make_file f $((PS + 100)) f
+    cp f orig
+}
+
+# bats test_tags=task:2_1,points:2
+@test "2.1 eofmap: past EOF in the last page bytes read 0, and stores there never reach the file" {
+    eof_file
+    runp eofmap f r:$((PS + 99)) r:$((PS + 100)) r:$((2 * PS - 1)) w:$((PS + 100)) w:$((2 * PS - 1))
+    expect_status 0
+    cat >expected <<EOF
+file size $((PS + 100)), mapped $((3 * PS)) bytes
+read  +$((PS + 99)): ok 0x66
+read  +$((PS + 100)): ok 0x00
+read  +$((2 * PS - 1)): ok 0x00
+write +$((PS + 100)): ok
+write +$((2 * PS - 1)): ok
+file size $((PS + 100))
+EOF
+    expect_output expected "eofmap on a file of $((PS + 100)) bytes"
+    expect_same_file orig f "the file after eofmap stored past its end"
+}
+
+# bats test_tags=task:2_1,points:3
+@test "2.1 eofmap: a page wholly past EOF gives SIGBUS BUS_ADRERR at the exact byte" {
+    eof_file
+    runp_native eofmap f r:$((2 * PS)) w:$((2 * PS + 1)) r:$((3 * PS - 1)) r:0
+    handled eofmap "$probe_why"
+    expect_status 0
+    expect_line "read  +$((2 * PS)): SIGBUS BUS_ADRERR at +$((2 * PS))"
+    expect_line "write +$((2 * PS + 1)): SIGBUS BUS_ADRERR at +$((2 * PS + 1))"
+    expect_line "read  +$((3 * PS - 1)): SIGBUS BUS_ADRERR at +$((3 * PS - 1))"
+    expect_line "read  +0: ok 0x66"
+    expect_same_file orig f "the file after eofmap"
+}
+
+# bats test_tags=task:2_1,points:2
+@test "2.1 eofmap -n: without a handler SIGBUS kills the process: status 135, si_addr exact" {
+    eof_file
+    runp_native eofmap -n f r:0 r:$((2 * PS))
+    expect_status 135
+    expect_line "read  +0: ok 0x66"
+    traced eofmap -n f w:$((2 * PS + 5))
+    expect_status 135
+    trace_has '^--- SIGBUS \{si_signo=SIGBUS, si_code=BUS_ADRERR, si_addr=0x..\} ---$' \
+        "the kernel to deliver SIGBUS with si_code BUS_ADRERR"
+    local base addr
+    base=$(map_base $((3 * PS)) MAP_SHARED)
+    addr=$(si_addr SIGBUS)
+    expect_eq "si_addr, as an offset into the mapping" $((2 * PS + 5)) $((addr - base))
+}
+
+# bats test_tags=task:2_2,points:3
+@test "2.2 eofmap: once ftruncate() grows the file, that page reads 0 and a store reaches the file" {
+    eof_file
+    runp_native eofmap f r:$((2 * PS)) t:$((3 * PS)) r:$((2 * PS)) w:$((2 * PS + 10))
+    handled eofmap "$probe_why"
+    expect_status 0
+    cat >expected <<EOF
+file size $((PS + 100)), mapped $((3 * PS)) bytes
+read  +$((2 * PS)): SIGBUS BUS_ADRERR at +$((2 * PS))
+truncate to $((3 * PS)): ok
+read  +$((2 * PS)): ok 0x00
+write +$((2 * PS + 10)): ok
+file size $((3 * PS))
+EOF
+    expect_output expected "eofmap f r:$((2 * PS)) t:$((3 * PS)) r:$((2 * PS)) w:$((2 * PS + 10))"
+    cp orig want
+    truncate -s $((3 * PS)) want
+    printf W | dd of=want bs=1 seek=$((2 * PS + 10)) conv=notrunc status=none
+    expect_same_file want f "the file (grown to 3 pages, 'W' at $((2 * PS + 10)))"
+}
+
+# bats test_tags=task:2_2,points:2
+@test "2.2 eofmap: shrinking the file under the mapping brings SIGBUS back" {
+    eof_file
+    runp_native eofmap f t:$((3 * PS)) w:$((2 * PS)) w:"$PS" t:$((PS + 100)) r:$((2 * PS)) r:$((PS + 100)) r:"$PS"
+    handled eofmap "$probe_why"
+    expect_status 0
+    cat >expected <<EOF
+file size $((PS + 100)), mapped $((3 * PS)) bytes
+truncate to $((3 * PS)): ok
+write +$((2 * PS)): ok
+write +$PS: ok
+truncate to $((PS + 100)): ok
+read  +$((2 * PS)): SIGBUS BUS_ADRERR at +$((2 * PS))
+read  +$((PS + 100)): ok 0x00
+read  +$PS: ok 0x57
+file size $((PS + 100))
+EOF
+    expect_output expected "eofmap: grow to 3 pages, store, shrink back"
+    cp orig want
+    printf W | dd of=want bs=1 seek="$PS" conv=notrunc status=none
+    expect_same_file want f "the file (its old size again, 'W' at $PS)"
+}
+
+# --- 3.1 / 3.2 mprot ----------------------------------------------------------
+
+# bats test_tags=task:3_1,points:2
+@test "3.1 mprot lists the one VMA of a fresh mapping from /proc/self/maps" {
+    for pages in 8 1; do
+        runp mprot "$pages"
+        expect_status 0
+        printf 'mapped %s pages, rw-p\n  pages 0-%s  rw-p\n  (1 VMA)\n' "$pages" $((pages - 1)) >expected
+        expect_output expected "mprot $pages"
+    done
+}
+
+# bats test_tags=task:3_2,points:2
+@test "3.2 mprot: mprotect() of three pages in the middle splits the VMA in three" {
+    runp mprot 8 2:3:r
+    expect_status 0
+    cat >expected <<EOF
+mapped 8 pages, rw-p
+  pages 0-7  rw-p
+  (1 VMA)
+mprotect pages 2-4 r
+  pages 0-1  rw-p
+  pages 2-4  r--p
+  pages 5-7  rw-p
+  (3 VMAs)
+EOF
+    expect_output expected "mprot 8 2:3:r"
+    traced mprot 8 2:3:r
+    local base
+    base=$(map_base $((8 * PS)) 'MAP_PRIVATE\|MAP_ANONYMOUS')
+    [[ -n $base ]] || fail "expected mprot's mmap() of 8 pages in the trace"
+    grep -q "^mprotect($(printf '0x%x' $((base + 2 * PS))), $((3 * PS)), PROT_READ) = 0" "$RAW_TRACE" ||
+        fail "$(printf 'expected mprotect(<page 2>, %d, PROT_READ) = 0; the trace has:\n%s' $((3 * PS)) \
+            "$(grep '^mprotect' "$TRACE" | tail -n 3)")"
+}
+
+# bats test_tags=task:3_2,points:2
+@test "3.2 mprot: at an edge the VMA splits in two; the old protection back, it is one again" {
+    runp mprot 8 0:1:none 7:1:r 0:1:rw 7:1:rw
+    expect_status 0
+    cat >expected <<EOF
+mapped 8 pages, rw-p
+  pages 0-7  rw-p
+  (1 VMA)
+mprotect pages 0-0 none
+  pages 0-0  ---p
+  pages 1-7  rw-p
+  (2 VMAs)
+mprotect pages 7-7 r
+  pages 0-0  ---p
+  pages 1-6  rw-p
+  pages 7-7  r--p
+  (3 VMAs)
+mprotect pages 0-0 rw
+  pages 0-6  rw-p
+  pages 7-7  r--p
+  (2 VMAs)
+mprotect pages 7-7 rw
+  pages 0-7  rw-p
+  (1 VMA)
+EOF
+    expect_output expected "mprot 8 0:1:none 7:1:r 0:1:rw 7:1:rw"
+}
+
+# --- 4.1 / 4.2 / 4.3 guard ----------------------------------------------------
+
+# bats test_tags=task:4_1,points:3
+@test "4.1 guard after: the byte right after the buffer faults at once, at exactly +SIZE" {
+    for size in 100 "$PS" 5000; do
+        runp_native guard "$size" after r:$((size - 1)) w:0 w:$((size - 1)) w:"$size" r:$((size + PS - 1))
+        handled guard "$probe_why"
+        expect_status 0
+        cat >expected <<EOF
+buf: $size bytes, guard page after, buf % $PS = $(((PS - size % PS) % PS))
+read  +$((size - 1)): ok 0x42
+write +0: ok
+write +$((size - 1)): ok
+write +$size: SIGSEGV SEGV_ACCERR at +$size
+read  +$((size + PS - 1)): SIGSEGV SEGV_ACCERR at +$((size + PS - 1))
+EOF
+        expect_output expected "guard $size after"
+    done
+}
+
+# bats test_tags=task:4_2,points:3
+@test "4.2 guard before: buf[-1] faults at once, at exactly -1; buf starts a page" {
+    runp_native guard 5000 before w:0 w:4999 w:-1 r:-"$PS" w:5000
+    handled guard "$probe_why"
+    expect_status 0
+    cat >expected <<EOF
+buf: 5000 bytes, guard page before, buf % $PS = 0
+write +0: ok
+write +4999: ok
+write -1: SIGSEGV SEGV_ACCERR at -1
+read  -$PS: SIGSEGV SEGV_ACCERR at -$PS
+write +5000: ok
+EOF
+    expect_output expected "guard 5000 before"
+}
+
+# bats test_tags=task:4_3,points:2
+@test "4.3 guard_free() unmaps exactly what guard_alloc() mapped" {
+    local len=$(((5000 + PS - 1) / PS * PS + PS)) base
+    for where in after before; do
+        traced guard 5000 "$where" w:0 w:4999
+        expect_status 0
+        base=$(map_base "$len" 'MAP_PRIVATE\|MAP_ANONYMOUS')
+        [[ -n $base ]] || fail "expected guard $where to map $len bytes (two pages for 5000 bytes, and the guard)"
+        grep -q "^munmap($(printf '0x%x' "$base"), $len) = 0" "$RAW_TRACE" ||
+            fail "$(printf 'expected munmap() of the %d bytes mapped (guard %s); the trace ends:\n%s' "$len" "$where" \
+                "$(tail -n 4 "$TRACE")")"
+    done
+    runp guard 100 before w:0 w:99 # and once under valgrind, with make test
+    expect_status 0
+}
+
+# --- 5.1 / 5.2 wtrack ---------------------------------------------------------
+
+# bats test_tags=task:5_1,points:2
+@test "5.1 wtrack makes the whole region read-only at the start and at each checkpoint" {
+    traced wtrack 16 w:0 c w:"$PS"
+    handled wtrack "$wtrack_why"
+    expect_status 0
+    local base n
+    base=$(map_base $((16 * PS)) 'MAP_PRIVATE\|MAP_ANONYMOUS')
+    [[ -n $base ]] || fail "expected wtrack's mmap() of 16 pages in the trace"
+    n=$(grep -c "^mprotect($(printf '0x%x' "$base"), $((16 * PS)), PROT_READ) = 0" "$RAW_TRACE")
+    expect_eq "mprotect(region, $((16 * PS)), PROT_READ) calls (start and 1 checkpoint)" 2 "$n"
+}
+
+# bats test_tags=task:5_2,points:4
+@test "5.2 wtrack reports exactly the pages written, in any order, one signal each" {
+    local -a ops=()
+    local -A written=()
+    RANDOM=7
+    for _ in $(seq 120); do
+        local off=$(((RANDOM * 32768 + RANDOM) % (64 * PS)))
+        if ((RANDOM % 3)); then ops+=("w:$off"); written[$((off / PS))]=1; else ops+=("r:$off"); fi
+    done
+    runp_native wtrack 64 "${ops[@]}"
+    handled wtrack "$wtrack_why"
+    expect_status 0
+    local want
+    want=$(printf '%s\n' "${!written[@]}" | sort -n | tr '\n' ' ')
+    expect_eq "dirty pages after 120 random accesses" "${want% }" "$(sed -n 's/^dirty pages: //p' <<<"$output")"
+    expect_eq "signals (one per page written)" "${#written[@]}" "$(field signals)"
+}
+
+# bats test_tags=task:5_2,points:2
+@test "5.2 wtrack: each checkpoint reports only the pages written since the one before" {
+    runp_native wtrack 16 w:0 w:$((PS + 5)) w:7 c w:"$PS" r:$((2 * PS)) w:$((3 * PS)) w:$((3 * PS)) c r:0
+    handled wtrack "$wtrack_why"
+    expect_status 0
+    expect_eq "dirty pages of the three rounds" "0 1|1 3|(none)" \
+        "$(sed -n 's/^dirty pages: //p' <<<"$output" | paste -sd '|')"
+    expect_eq "signals of the three rounds" "2|2|0" "$(sed -n 's/^signals: //p' <<<"$output" | paste -sd '|')"
+}
+
+# bats test_tags=task:5_2,points:2
+@test "5.2 wtrack: on fresh memory each page written costs one minor fault, each page read one" {
+    local -a ops=()
+    for p in 1 3 5 7 9 11 13 15 17 19; do ops+=("w:$((p * PS + 8))" "w:$((p * PS))"); done
+    for p in 20 22 24 26 28; do ops+=("r:$((p * PS))" "r:$((p * PS + 1))"); done
+    runp_native wtrack 32 "${ops[@]}"
+    handled wtrack "$wtrack_why"
+    expect_status 0
+    expect_eq "dirty pages" "1 3 5 7 9 11 13 15 17 19" "$(sed -n 's/^dirty pages: //p' <<<"$output")"
+    expect_eq "signals" 10 "$(field signals)"
+    expect_eq "minor faults (10 pages written, 5 read)" 15 "$(field 'minor faults')"
+}
+
+# bats test_tags=task:5_2,points:1
+@test "5.2 wtrack: a fault outside the region still kills the program (status 139)" {
+    runp_native wtrack 4 w:0
+    handled wtrack "$wtrack_why"
+    expect_status 0
+    expect_line "dirty pages: 0"
+    runp_native wtrack 4 w:0 null
+    expect_status 139
+}
