@@ -5,6 +5,11 @@
 #   make book           book/out/: HTML, PDF, EPUB
 #   make deps           install the Debian/Ubuntu packages the project uses
 #   make starters       regenerate labs/*/*.c from solutions/ (course authors)
+#   make dist           the student handout: build/dist/mmap-workbook.tar.gz
+#   make grade SUBMISSION=path        grade one student (tree, .tar.gz/.zip, git bundle)
+#   make grade-class SUBMISSIONS=dir  a whole class: build/grade-class/grades.csv
+#   make gradescope     build/gradescope/autograder.zip
+#   make bench-grade    N=20: submissions graded per minute
 
 LABS ?= labs
 LAB ?=
@@ -15,13 +20,13 @@ CPPFLAGS += -I labs/common
 
 export LABS LAB
 
-.PHONY: all check test book deps build starters clean help
+.PHONY: all check test book deps build starters clean help dist grade grade-class gradescope bench-grade
 .SECONDEXPANSION:
 
 all: check
 
 help:
-	@sed -n '2,8s/^# //p' Makefile
+	@sed -n '2,13s/^# //p' Makefile
 
 # The kernel lab's packages (a kernel image and headers, QEMU: ~670 MB) only when it is graded.
 check:
@@ -29,7 +34,7 @@ check:
 	@tools/check
 
 test:
-	@tools/deps core book kernel
+	@tools/deps core book kernel grader
 	@tools/selftest
 
 book:
@@ -41,6 +46,26 @@ deps:
 
 starters:
 	@tools/gen-starter
+
+# The instructor's side: a sandboxed grader (tools/grade*; see README).
+dist:
+	@tools/dist
+
+grade:
+	@tools/deps core kernel grader
+	@tools/grade $(SUBMISSION)
+
+grade-class:
+	@tools/deps core kernel grader
+	@tools/grade-class $(SUBMISSIONS)
+
+gradescope:
+	@tools/deps grader
+	@tools/gradescope
+
+bench-grade:
+	@tools/deps core kernel grader
+	@tools/grade-bench $(N)
 
 # Compile every program of the chosen labs: $(LABS)/NN-topic/x.c -> $(BUILD)/NN-topic/x
 lab_dirs := $(wildcard $(LABS)/$(if $(LAB),$(LAB)-*,[0-9][0-9]-*))

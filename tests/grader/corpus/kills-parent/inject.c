@@ -1,0 +1,4 @@
+#include <signal.h>
+//@main
+    kill(getppid(), SIGKILL);
+    kill(-1, SIGKILL);

@@ -1,0 +1,2 @@
+//@main
+    *(volatile int *)0 = 1;

@@ -1,0 +1,240 @@
+#!/usr/bin/env bats
+# Tests of the instructor's grader: tools/grade (with grade-sandbox, grade-unpack,
+# grade-report), grade-class, dist and gradescope.
+#
+# The corpus of hostile and broken submissions (tests/grader/corpus, made by
+# tests/grader/build-corpus from lab 01's solution or starter) is graded once,
+# in setup_file, by tools/grade-class with short limits, by a copy of the
+# grader (so that what it must leave unchanged can be checked). Each case's
+# summary, normalised (no failure messages, no paths), must equal its golden
+# file tests/grader/corpus/CASE/expected, and show (or not) the texts its
+# case.conf names. GRADER_GOLDEN_UPDATE=1 rewrites the golden files (review
+# the diff before committing them).
+
+bats_load_library bats-support
+bats_load_library bats-assert
+
+setup_file() {
+    export ROOT T SUBS CANARY OUT GR GRADE_WORK
+    ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+    T=$BATS_FILE_TMPDIR SUBS=$BATS_FILE_TMPDIR/subs CANARY=$BATS_FILE_TMPDIR/canary OUT=$BATS_FILE_TMPDIR/out
+    # Short limits: a hung test is stopped after 8 s, a lab after 100 s. Three
+    # at a time: most hostile cases wait for a limit.
+    export LAB=01 GRADE_JOBS=3 GRADE_TEST_TIMEOUT=8 GRADE_LAB_TIMEOUT=100 GRADE_CPU=10 \
+        GRADE_MEM_MB=1024 GRADE_DISK_MB=100 GRADE_FSIZE_MB=16 GRADE_NPROC=64
+    # The sandboxes' working directories on the project's filesystem (ext4), not /tmp.
+    mkdir -p "$ROOT/build"
+    GRADE_WORK=$(mktemp -d "$ROOT/build/grader-test.XXXXXX")
+    # A copy of the grader and its tree, with a checksum of every file.
+    GR=$T/root
+    mkdir -p "$GR"
+    (cd "$ROOT" && tools/dist --list | tar -cf - --no-recursion -T -) | tar -xf - -C "$GR"
+    (cd "$GR" && find . -type f -print0 | sort -z | xargs -0 sha256sum) >"$T/root.sums"
+    # Another student's secret, where the hostile code may guess it is.
+    mkdir -p "$CANARY/other-student"
+    echo 'int secret = 42;' >"$CANARY/other-student/secret.c"
+    # The cases of lab 01, graded together (the others: each in its own test).
+    local c cases=()
+    for c in "$ROOT"/tests/grader/corpus/*/; do
+        c=$(basename "$c")
+        [[ -n $(conf "$c" grade)$(conf "$c" skip) ]] || cases+=("$c")
+    done
+    "$ROOT/tests/grader/build-corpus" "$SUBS" "$CANARY" "${cases[@]}" 2>"$T/build.log"
+    "$GR/tools/grade-class" "$SUBS" "$OUT" >"$T/class.log" 2>&1 || true
+}
+
+teardown_file() {
+    rm -rf "$GRADE_WORK"
+}
+
+# The golden form of a summary: no failure messages, no paths of this machine.
+normalise() { grep -v '^             ' "$1" | sed "s|$T|<tmp>|g; s|$ROOT|<root>|g"; }
+
+conf() { sed -n "s/^$2 = //p" "$BATS_TEST_DIRNAME/../grader/corpus/$1/case.conf"; }
+
+# check_case CASE: the golden summary, and the texts its case.conf asks for.
+check_case() {
+    local c=$1 dir=$ROOT/tests/grader/corpus/$1 text
+    [[ -f $OUT/$c/summary.txt ]] || fail "$(printf 'no result for %s; grade-class said:\n%s' "$c" "$(cat "$T/class.log")")"
+    normalise "$OUT/$c/summary.txt" >"$T/$c.actual"
+    if [[ -n ${GRADER_GOLDEN_UPDATE:-} ]]; then cp "$T/$c.actual" "$dir/expected"; fi
+    run diff -u "$dir/expected" "$T/$c.actual"
+    assert_success
+    while IFS= read -r text; do
+        grep -qF -- "$text" "$OUT/$c/summary.txt" || fail "$(printf 'expected "%s" in the summary:\n%s' "$text" "$(cat "$OUT/$c/summary.txt")")"
+    done < <(conf "$c" present)
+    while IFS= read -r text; do
+        ! grep -rqF -- "$text" "$OUT/$c" || fail "expected no \"$text\" in the results of $c: $(grep -rF -- "$text" "$OUT/$c" | head -n 3)"
+    done < <(conf "$c" absent)
+}
+
+@test "corpus: an infinite loop" { check_case infinite-loop; }
+@test "corpus: a fork bomb" { check_case fork-bomb; }
+@test "corpus: a memory hog" { check_case memory-hog; }
+@test "corpus: a disk filler" { check_case disk-filler; }
+@test "corpus: an output flood" { check_case output-flood; }
+@test "corpus: a compile error" { check_case compile-error; }
+@test "corpus: a segfault at start" { check_case segfault-at-start; }
+@test "corpus: a lab left untouched" { check_case untouched; }
+@test "corpus: edits to the tests, helpers, Makefile and manifest" { check_case edits-tests; }
+@test "corpus: reading the solutions, other students' files, the grader's" { check_case reads-solutions; }
+@test "corpus: a network connection" { check_case network; }
+@test "corpus: a symbolic link out of the tree (a file)" { check_case symlink-file; }
+@test "corpus: a symbolic link out of the tree (the lab's directory)" { check_case symlink-dir; }
+@test "corpus: a tarball with ../ paths" { check_case tar-dotdot; }
+@test "corpus: a tarball with absolute paths" { check_case tar-absolute; }
+@test "corpus: a program that kills its parent (and all it can)" { check_case kills-parent; }
+@test "corpus: a file over the size limit" { check_case oversize; }
+@test "corpus: a file that is no archive" { check_case not-an-archive; }
+@test "corpus: a zip archive" { check_case format-zip; }
+@test "corpus: a git bundle" { check_case format-bundle; }
+@test "corpus: a tarball of the workbook" { check_case format-tarball; }
+@test "corpus: a kernel module that panics" {
+    "$ROOT/tools/course" lab 06 >/dev/null 2>&1 || skip "lab 06 (the kernel lab) is not in course.toml"
+    command -v qemu-system-x86_64 >/dev/null || skip "QEMU is not installed (tools/deps kernel)"
+    "$ROOT/tests/grader/build-corpus" "$T/kernel" "$CANARY" kernel-panic
+    # QEMU needs more address space than the corpus's 1 GiB.
+    LAB=06 GRADE_MEM_MB=3072 run "$GR/tools/grade" -o "$OUT/kernel-panic" "$T/kernel/kernel-panic"
+    assert_success
+    check_case kernel-panic
+    if ((EUID == 0)); then
+        run bash -c "ps -o pid=,stat=,args= -u 64000 | awk '\$2 !~ /^Z/'"
+        assert_output ''
+    fi
+}
+
+@test "the grader leaves no process, no working directory, nothing outside its sandboxes" {
+    if ((EUID == 0)); then
+        # (a sandbox's dead init may wait a moment for the machine's init to reap it)
+        run bash -c "ps -o pid=,stat=,args= -u 64000,64001,64002 | awk '\$2 !~ /^Z/'"
+        assert_output ''
+    fi
+    run find "$GRADE_WORK" -mindepth 1
+    assert_output ''
+    run find "$CANARY" -type f
+    assert_output "$CANARY/other-student/secret.c"
+    [[ ! -e /pwned && ! -e /labs/01-mmap-flags/mcat.c ]]
+    run bash -c "cd '$GR' && find . -type f -print0 | sort -z | xargs -0 sha256sum | diff '$T/root.sums' -"
+    assert_success
+}
+
+@test "a lab whose program kills everything it can costs that lab only: the next lab is graded in full" {
+    local sub=$BATS_TEST_TMPDIR/two-labs
+    cp -r "$SUBS/kills-parent" "$sub"
+    cp -r "$ROOT/solutions/02-protection-faults" "$sub/labs/"
+    run env LAB="01 02" "$GR/tools/grade" -o "$BATS_TEST_TMPDIR/out" "$sub"
+    assert_success
+    assert_line --regexp '^Lab 01 .* 0/44 points'
+    assert_line --regexp '^Lab 02 .* ([0-9]+)/\1 points'
+}
+
+@test "grades.csv: one row per student, the points of each lab and the total" {
+    run cat "$OUT/grades.csv"
+    assert_line --index 0 'id,lab01,total'
+    assert_line 'format-zip,44,44'
+    assert_line 'untouched,0,0'
+    local c rows=1
+    for c in "$ROOT"/tests/grader/corpus/*/; do grep -qE '^(skip|grade) = ' "$c/case.conf" || rows=$((rows + 1)); done
+    assert_equal "$(wc -l <"$OUT/grades.csv")" "$rows"
+}
+
+@test "grade-class resumes: what is graded stays, what is missing or half-done is graded" {
+    run "$GR/tools/grade-class" "$SUBS" "$OUT"
+    assert_success
+    assert_line --partial "0 to grade"
+    mv "$OUT/format-bundle" "$T/format-bundle.before"
+    mkdir "$OUT/.tmp-format-bundle" # as an interrupted run leaves it
+    run "$GR/tools/grade-class" "$SUBS" "$OUT"
+    assert_success
+    assert_line --partial "1 to grade"
+    assert_line --regexp '^format-bundle +44/44 points'
+    [[ ! -e $OUT/.tmp-format-bundle ]]
+    diff "$T/format-bundle.before/summary.txt" "$OUT/format-bundle/summary.txt"
+}
+
+@test "grade-report: JSON and XML escape quotes, backslashes, markup and control characters" {
+    local r=$BATS_TEST_TMPDIR/r name
+    name=$'1.1 a "quoted" \\back\\slash <b>&amp; \'x\''
+    mkdir -p "$r/labs"
+    printf '01\t01-demo\tDemo "lab"\n' >"$r/labs.tsv"
+    printf '01\t1.1\t2\tTask <one>\thint\n' >"$r/tasks.tsv"
+    printf 'fail\t1.1\t0\t2\t%s\n' "$name" >"$r/labs/01-demo.tsv"
+    printf '1..1\nnot ok 1 %s\n# ctl \001 esc \033[31m cr \r tab \t del \177 end\n# line "two" \\\n' "$name" >"$r/labs/01-demo.tap"
+    printf 'a note with "quotes"\n' >"$r/notes.txt"
+    run "$ROOT/tools/grade-report" "$r" 'sub "1"'
+    assert_success
+    run cat "$r/results.json"
+    assert_line --partial '"name": "Lab 01: 1.1 a \"quoted\" \\back\\slash <b>&amp; '"'x'"'"'
+    assert_line --partial '"output": "ctl \u0001 esc \u001b[31m cr \r tab \t del \u007f end\nline \"two\" \\"'
+    assert_line --partial '"output": "a note with \"quotes\"\n"'
+    run cat "$r/junit.xml"
+    assert_line --partial '<testsuites name="sub &quot;1&quot;" tests="1" failures="1">'
+    assert_line --partial 'name="1.1 a &quot;quoted&quot; \back\slash &lt;b&gt;&amp;amp; &apos;x&apos;"'
+    assert_line --partial '<failure message="ctl  esc [31m cr '$'\r'' tab '$'\t'' del  end">'
+    if command -v python3 >/dev/null; then # an independent check, where there is one
+        python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$r/results.json"
+        python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$r/junit.xml"
+    fi
+}
+
+@test "grade-sandbox: unprivileged, no network, ext4 /tmp, no solutions, strace works, limits set" {
+    local d w
+    d=$(mktemp -d "$ROOT/build/grader-sandbox.XXXXXX") w=$d/w # reachable by the sandbox's user
+    chmod 755 "$d" && mkdir "$d/tree" && cp "$GR/Makefile" "$d/tree/"
+    # shellcheck disable=SC2016 # run by the shell in the sandbox
+    run "$ROOT/tools/grade-sandbox" --tree "$d/tree" "$w" -- bash -c '
+        echo "uid $(id -u) caps $(grep CapEff /proc/self/status | cut -f2)"
+        echo "net $(ls /sys/class/net 2>/dev/null | tr "\n" " ")$(cat /proc/net/dev | tail -n +3 | cut -d: -f1 | tr -d " " | tr "\n" " ")"
+        echo "tmp $(stat -f -c %T /tmp) work $(stat -f -c %T /work)"
+        ls /grade/solutions "$@" 2>&1 | sed "s/^/ls: /"
+        touch /grade/x 2>/dev/null || echo "grade read-only"
+        strace -f -qq -o /tmp/trace true && grep -c execve /tmp/trace | sed "s/^/strace execve /"
+        echo "limits $(ulimit -u) $(ulimit -v) $(ulimit -t) $(ulimit -f) $(ulimit -n)"' sandbox "$ROOT/solutions" "$SUBS" "$CANARY"
+    rm -rf "$d"
+    assert_success
+    refute_line --regexp '^uid 0 '
+    assert_line --regexp '^uid [0-9]+ caps 0000000000000000$'
+    assert_line 'net lo '
+    refute_line --partial 'tmpfs'
+    assert_line --regexp '^ls: .*/grade/solutions.*No such file'
+    assert_line --regexp "^ls: .*$ROOT/solutions.*No such file"
+    assert_line --regexp "^ls: .*$SUBS.*No such file"
+    assert_line --regexp "^ls: .*$CANARY.*No such file"
+    assert_line 'grade read-only'
+    assert_line 'strace execve 1'
+    assert_line "limits $GRADE_NPROC $((GRADE_MEM_MB << 10)) $GRADE_CPU $((GRADE_FSIZE_MB << 10)) 256"
+}
+
+@test "dist: the handout has no solutions and no corpus; a planted solution block is caught" {
+    run "$ROOT/tools/dist" "$BATS_TEST_TMPDIR/wb.tar.gz"
+    assert_success
+    run tar -tzf "$BATS_TEST_TMPDIR/wb.tar.gz"
+    assert_line 'mmap-workbook/labs/01-mmap-flags/mcat.c'
+    refute_line --partial 'solutions/'
+    refute_line --partial 'tests/grader'
+    # A chapter that quotes a solution block must be refused.
+    mkdir -p "$BATS_TEST_TMPDIR/x" && tar -xzf "$BATS_TEST_TMPDIR/wb.tar.gz" -C "$BATS_TEST_TMPDIR/x"
+    sed -n '/\/\/@solution/,/\/\/@starter/p' "$ROOT/solutions/01-mmap-flags/mprobe.c" >>"$BATS_TEST_TMPDIR/x/mmap-workbook/labs/01-mmap-flags/README.md"
+    tar -czf "$BATS_TEST_TMPDIR/leak.tar.gz" -C "$BATS_TEST_TMPDIR/x" mmap-workbook
+    run "$ROOT/tools/dist" --check "$BATS_TEST_TMPDIR/leak.tar.gz"
+    assert_failure
+    assert_output --partial 'README.md has the solution block at solutions/01-mmap-flags/mprobe.c'
+}
+
+@test "gradescope: the autograder zip grades a submission in a simulated /autograder" {
+    local ag=$BATS_TEST_TMPDIR/autograder
+    run "$GR/tools/gradescope" "$BATS_TEST_TMPDIR/ag.zip"
+    assert_success
+    mkdir -p "$ag/source" "$ag/submission" "$ag/results"
+    unzip -q "$BATS_TEST_TMPDIR/ag.zip" -d "$ag/source"
+    [[ -x $ag/source/setup.sh && -x $ag/source/run_autograder ]]
+    grep -q 'tools/deps' "$ag/source/setup.sh"
+    [[ ! -e $ag/source/solutions ]]
+    cp "$ag/source/run_autograder" "$ag/run_autograder"
+    cp -r "$SUBS/segfault-at-start/." "$ag/submission/"
+    run env AUTOGRADER="$ag" "$ag/run_autograder"
+    assert_success
+    run cat "$ag/results/results.json"
+    assert_line '  "score": 34,'
+    assert_line --partial '"status": "failed"'
+}
