@@ -8,11 +8,6 @@ load lib/wb
 setup_file() { lab_setup_file 03; }
 setup() { lab_setup; }
 
-# expect_ok TASK : the program exited with status 0; if not, say which task.
-expect_ok() {
-    ((status == 0)) && return 0
-    fail "$(printf 'expected exit status 0, got %s (task %s); output:\n%s' "$status" "$1" "$output")"
-}
 
 # step_line STEP : the line of $output that starts with "STEP:" (one of the
 # steps cowpages and cowsmaps print), or a failure naming it.
@@ -23,11 +18,6 @@ step_line() {
     fail "$(printf 'expected a line starting with "%s:"; the output was:\n%s' "$1" "$output")"
 }
 
-# expect_output_line LINE TASK : $output must contain this whole line.
-expect_output_line() {
-    grep -Fxq -- "$1" <<<"$output" && return 0
-    fail "$(printf 'expected the line (task %s)\n  %s\nin the output, which was:\n%s' "$2" "$1" "$output")"
-}
 
 # --- 1.1 / 1.2 cowpages ------------------------------------------------------
 
@@ -99,7 +89,7 @@ expect_exclusive() {
     expect_ok 2.1
     expect_eq "the child's faults reading 100 pages after fork() (task 2.1)" 0 "$(field 'child: faults reading 100 pages')"
     expect_eq "the child's faults writing 100 pages after fork() (task 2.1)" 100 "$(field 'child: faults writing 100 pages')"
-    expect_output_line "parent: sees the child's writes in 0 of 100 pages" 2.1
+    expect_line "parent: sees the child's writes in 0 of 100 pages" 2.1
 }
 
 # bats test_tags=task:2_2,points:2
@@ -111,8 +101,8 @@ expect_exclusive() {
     # The parent may count one more: its own stack page, write-protected by fork().
     [[ $got == 100 || $got == 101 ]] ||
         fail "the parent's faults writing 100 private pages after fork() (task 2.2): expected 100 (or 101: its stack page), got ${got:-(nothing)}"
-    expect_output_line "parent: sees the child's writes in 0 of 100 pages" 2.2
-    expect_output_line "child: sees the parent's writes in 0 of 100 pages" 2.2
+    expect_line "parent: sees the child's writes in 0 of 100 pages" 2.2
+    expect_line "child: sees the parent's writes in 0 of 100 pages" 2.2
 }
 
 # bats test_tags=task:2_2,points:2
@@ -120,8 +110,8 @@ expect_exclusive() {
     runp_native cowfaults 100 shared
     expect_ok 2.2
     expect_eq "the parent's faults writing 100 shared pages (task 2.2)" 0 "$(field 'parent: faults writing 100 pages')"
-    expect_output_line "parent: sees the child's writes in 100 of 100 pages" "2.1 and 2.2: both must write"
-    expect_output_line "child: sees the parent's writes in 100 of 100 pages" 2.2
+    expect_line "parent: sees the child's writes in 100 of 100 pages" "2.1 and 2.2: both must write"
+    expect_line "child: sees the parent's writes in 100 of 100 pages" 2.2
 }
 
 # --- 3.1 / 3.2 privfile ------------------------------------------------------

@@ -110,37 +110,14 @@ measure() {
     cat "$key"
 }
 
-# expect_ok TASK : the program exited with status 0; if not, fail naming TASK.
-expect_ok() {
-    ((status == 0)) && return 0
-    fail "$(printf 'task %s: expected exit status 0, got %s; output:\n%s' "$1" "$status" "$(head -n 15 <<<"$output")")"
-}
-
 # The threshold as the programs print it: a number, or "none up to 67108864".
 as_printed() { if [[ $1 == none ]]; then echo "none up to $((64 << 20))"; else echo "$1"; fi; }
-
-# traced_parent PROG ARGS... : like traced, without -f: only the parent's own
-# system calls (the children that served_by_mmap() forks are not traced).
-traced_parent() {
-    local prog=$BIN/$1; shift
-    RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
-    run timeout -k 1 20 strace -qq -o "$RAW_TRACE" "$prog" "$@"
-    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)"
-    sed -Ei 's/\) += /) = /' "$RAW_TRACE"
-    sed -E 's/0x[0-9a-f]{8,}/0x../g' "$RAW_TRACE" >"$TRACE"
-}
-
-# program_part : the raw trace after the dynamic loader is done (it unmaps
-# /etc/ld.so.cache once libc is mapped): the loader's own mmap()s left out.
-program_part() {
-    awk 'started { print; next } /libc\.so/ { seen = 1 } seen && /^munmap\(/ { started = 1 }' "$RAW_TRACE"
-}
 
 # The private anonymous mmap() pattern of malloc() and bigalloc.
 ANON='PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\)'
 
 # mmap_at LEN : the address the traced program's mmap() of LEN bytes returned.
-mmap_at() { program_part | sed -En "s/^mmap\(NULL, $1, $ANON = (0x[0-9a-f]+)$/\1/p" | head -n 1; }
+mmap_at() { trace_main "$RAW_TRACE" | sed -En "s/^mmap\(NULL, $1, $ANON = (0x[0-9a-f]+)$/\1/p" | head -n 1; }
 
 # col SIZE N : column N of whence's line for SIZE (1 size, 2 pointer, 3 from,
 # 4 chunk, 5 usable, 6 vma, 7 name).
@@ -153,7 +130,7 @@ pagelen() { echo $((($1 + 16 + PS - 1) / PS * PS)); }
 # unmapped, following each through mremap(); one "ADDR LEN" line each. A munmap()
 # that matches no mapping made here is reported too.
 mapped_left() {
-    program_part | awk '
+    trace_main "$RAW_TRACE" | awk '
         /^mmap\(NULL, [0-9]+, PROT_READ\|PROT_WRITE, MAP_PRIVATE\|MAP_ANONYMOUS, -1, 0\) = 0x/ {
             split($0, f, /[(, )]+/); live[$NF] = f[3]; next }
         /^mremap\(0x[0-9a-f]+, [0-9]+, [0-9]+, .*\) = 0x/ {
@@ -200,7 +177,7 @@ mapped_left() {
     ((len > T && len % PS == 0)) ||
         fail "task 1.1: expected the chunk size of malloc($T) to be whole pages above $T, got '$len'"
     trace_has "^mmap\(NULL, $len, $ANON = 0x" "one mmap() of $len bytes for malloc($T)"
-    program_part | grep -Eq '^brk\(0x[0-9a-f]+\) = 0x' ||
+    trace_main "$RAW_TRACE" | grep -Eq '^brk\(0x[0-9a-f]+\) = 0x' ||
         fail "expected brk() to grow the heap for malloc($((T - 1)))"
 }
 
@@ -238,9 +215,9 @@ mapped_left() {
     expect_ok 2.1
     expect_eq "task 2.1: threshold $T (top_pad=0)" "malloc($T): mmap" "$output"
     trace_has '^(clone|clone3|fork|vfork)\(' "task 2.1: the parent to fork() a child to try malloc($T)"
-    ! program_part | grep -Eq "^(mmap\(NULL, [0-9]+, $ANON|munmap\()" ||
+    ! trace_main "$RAW_TRACE" | grep -Eq "^(mmap\(NULL, [0-9]+, $ANON|munmap\()" ||
         fail "$(printf 'task 2.1: expected the parent to make no mmap()/munmap() of its own: the child tries malloc(); the parent has:\n%s' \
-            "$(program_part | grep -E '^(mmap|munmap)\(')")"
+            "$(trace_main "$RAW_TRACE" | grep -E '^(mmap|munmap)\(')")"
 }
 
 # bats test_tags=task:2_1,points:2
@@ -309,7 +286,7 @@ expect_from() {
     base=$(mmap_at "$len")
     [[ -n $base ]] || fail "task 3.1: expected an mmap() of $len bytes for the first malloc($S)"
     # After the munmap() of the first block, the second comes from brk(), and no mmap() follows.
-    program_part | sed -n "/^munmap($base, $len) = 0/,\$p" >after
+    trace_main "$RAW_TRACE" | sed -n "/^munmap($base, $len) = 0/,\$p" >after
     [[ -s after ]] || fail "task 3.1: expected free() to unmap the first block: munmap($base, $len)"
     grep -Eq '^brk\(0x[0-9a-f]+\) = 0x' after ||
         fail "task 3.1: expected brk() to grow the heap for the second malloc($S)"
@@ -343,7 +320,7 @@ expect_from() {
     expect_ok 3.2
     expect_from 3.2 "malloc($((2 * N))): mmap" "malloc($((N / 2))): heap" "malloc($((2 * N))): mmap"
     bump_matches 3.2 glibc.malloc.mmap_threshold=$N $((2 * N)) $((N / 2)) $((2 * N))
-    [[ $(program_part | grep -Ec "^mmap\(NULL, [0-9]+, $ANON") == 2 ]] ||
+    [[ $(trace_main "$RAW_TRACE" | grep -Ec "^mmap\(NULL, [0-9]+, $ANON") == 2 ]] ||
         fail "task 3.2: expected two mmap()s, one for each malloc($((2 * N)))"
 }
 
@@ -354,11 +331,11 @@ expect_from() {
     expect_ok 3.2
     expect_from 3.2 "malloc($S): heap"
     expect_eq "task 3.2: the threshold with M_MMAP_MAX=0" "$(as_printed none)" "$(field 'threshold at start')"
-    ! program_part | grep -Eq "^mmap\(NULL, [0-9]+, $ANON" ||
-        fail "task 3.2: expected no mmap() at all with M_MMAP_MAX=0: $(program_part | grep -E '^mmap')"
+    ! trace_main "$RAW_TRACE" | grep -Eq "^mmap\(NULL, [0-9]+, $ANON" ||
+        fail "task 3.2: expected no mmap() at all with M_MMAP_MAX=0: $(trace_main "$RAW_TRACE" | grep -E '^mmap')"
     local brk0 top
     brk0=$(sed -En 's/^brk\(NULL\) = (0x[0-9a-f]+)$/\1/p' "$RAW_TRACE" | head -n 1)
-    top=$(program_part | sed -En 's/^brk\(0x[0-9a-f]+\) = (0x[0-9a-f]+)$/\1/p' | sort | tail -n 1)
+    top=$(trace_main "$RAW_TRACE" | sed -En 's/^brk\(0x[0-9a-f]+\) = (0x[0-9a-f]+)$/\1/p' | sort | tail -n 1)
     [[ -n $top ]] && ((top - brk0 >= S)) || fail "task 3.2: expected brk() to grow the heap by $S bytes or more"
 }
 
@@ -394,7 +371,7 @@ expect_from() {
     local left
     left=$(mapped_left)
     [[ -z $left ]] || fail "$(printf 'task 4.2: expected every mapping of big_malloc unmapped; left:\n%s\n(trace:)\n%s' \
-        "$left" "$(program_part | grep -E '^(mmap|munmap|mremap)' | head -n 12)")"
+        "$left" "$(trace_main "$RAW_TRACE" | grep -E '^(mmap|munmap|mremap)' | head -n 12)")"
     local s
     for s in 1 5000 100000 $((3 << 20)); do
         trace_has "^munmap\(0x[.0-9a-f]+, $(pagelen "$s")\) = 0" "task 4.2: munmap() of the $(pagelen "$s") bytes of big_malloc($s)"
@@ -411,7 +388,7 @@ expect_from() {
         trace_has "^mremap\(0x.., $(pagelen "${sizes[i - 1]}"), $(pagelen "${sizes[i]}"), MREMAP_MAYMOVE\) = 0x" \
             "task 4.3: mremap() from $(pagelen "${sizes[i - 1]}") to $(pagelen "${sizes[i]}") bytes, MREMAP_MAYMOVE"
     done
-    [[ $(program_part | grep -Ec "^mmap\(NULL, [0-9]+, $ANON") == 1 ]] ||
+    [[ $(trace_main "$RAW_TRACE" | grep -Ec "^mmap\(NULL, [0-9]+, $ANON") == 1 ]] ||
         fail "task 4.3: expected one mmap() only (big_malloc's); big_realloc must not map a new block and copy"
 }
 

@@ -80,15 +80,11 @@ int main(int argc, char *argv[])
     if (!call)
         usage(synopsis);
 
-    int fd = open(path, O_RDWR);
-    if (fd < 0)
-        die("open %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        die("fstat %s", path);
-    if (st.st_size == 0)
+    off_t fsize;
+    int fd = open_file(path, O_RDWR, &fsize);
+    if (fsize == 0)
         fail("%s is empty: there is nothing to map", path);
-    size_t len = (size_t)st.st_size, ps = page_size(), npages = (len + ps - 1) / ps;
+    size_t len = (size_t)fsize, ps = page_size(), npages = (len + ps - 1) / ps;
     char *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
     if (map == MAP_FAILED)
         die("mmap %s", path);

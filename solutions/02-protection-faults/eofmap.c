@@ -33,14 +33,8 @@ int main(int argc, char *argv[])
         if (strncmp(argv[i], "t:", 2) == 0)
             (void)parse_num(argv[i] + 2, "t:SIZE");
 
-    int fd = open(path, O_RDWR);
-    if (fd < 0)
-        die("open %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        die("fstat %s", path);
-    if (!S_ISREG(st.st_mode))
-        fail("%s is not a regular file", path);
+    off_t fsize;
+    int fd = open_file(path, O_RDWR, &fsize);
     size_t len = PAGES * page_size();
 
     /* TODO 2.1: map LEN bytes of the file (three pages, however long the
@@ -55,7 +49,7 @@ int main(int argc, char *argv[])
     // if (map == MAP_FAILED)
     //     die("mmap %s (task 2.1 is not done yet)", path);
     //@end
-    printf("file size %lld, mapped %zu bytes\n", (long long)st.st_size, len);
+    printf("file size %lld, mapped %zu bytes\n", (long long)fsize, len);
 
     probe_base = map;
     if (handler)
@@ -76,6 +70,7 @@ int main(int argc, char *argv[])
         printf("truncate to %lld: ok\n", (long long)size);
     }
 
+    struct stat st; /* the size now, after any truncation */
     if (fstat(fd, &st) < 0)
         die("fstat %s", path);
     printf("file size %lld\n", (long long)st.st_size);

@@ -76,16 +76,12 @@ int main(int argc, char *argv[])
     const char *path = argv[1];
     off_t off = parse_num(argv[2], "OFFSET");
 
-    int fd = open(path, O_RDWR);
-    if (fd < 0)
-        die("open %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        die("fstat %s", path);
-    if (off > st.st_size - LEN)
+    off_t fsize;
+    int fd = open_file(path, O_RDWR, &fsize);
+    if (off > fsize - LEN)
         fail("%d bytes at offset %lld would go past the end of %s (%lld bytes)", LEN,
-             (long long)off, path, (long long)st.st_size);
-    size_t size = (size_t)st.st_size;
+             (long long)off, path, (long long)fsize);
+    size_t size = (size_t)fsize;
 
     /* TODO 1.1: map the whole file so that a store through the mapping is a
      * store into the file: writable, and shared with the file. */

@@ -78,13 +78,25 @@ runp_native() { WB_VALGRIND='' runp "$@"; }
 # traced PROG ARGS... : run under strace -f. In $TRACE each line's pid is gone,
 # ") = " has single spaces, and every address (a hex number of 8 digits or more)
 # reads 0x..; $RAW_TRACE is the same with the addresses kept.
-traced() {
-    local prog=$BIN/$1; shift
+traced() { trace_run -f "$@"; }
+
+# traced_parent PROG ARGS... : the same without -f: only the program's own
+# system calls, none of its children's.
+traced_parent() { trace_run '' "$@"; }
+
+trace_run() {
+    local follow=$1 prog=$BIN/$2; shift 2
     RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
-    run timeout -k 1 20 strace -f -qq -o "$RAW_TRACE" "$prog" "$@"
+    run timeout -k 1 20 strace ${follow:+"$follow"} -qq -o "$RAW_TRACE" "$prog" "$@"
     [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)"
     sed -Ei 's/^[0-9]+ +//; s/\) += /) = /' "$RAW_TRACE"
     sed -E 's/0x[0-9a-f]{8,}/0x../g' "$RAW_TRACE" >"$TRACE"
+}
+
+# trace_main [FILE] : the trace ($TRACE, or FILE) after the dynamic loader is
+# done (it unmaps ld.so.cache once libc is mapped): what main() and after did.
+trace_main() {
+    awk 'main { print; next } /libc\.so/ { libc = 1 } libc && /^munmap\(/ { main = 1 }' "${1:-$TRACE}"
 }
 
 # The trace from the first line that matches ERE on (to see only what the
@@ -103,11 +115,9 @@ trace_lacks() {
     hit=$(grep -E -m3 -- "$1" "$TRACE") || return 0
     fail "$(printf 'expected %s\nbut the trace has:\n%s' "${2:-no such call: $1}" "$hit")"
 }
-# What the program did after the dynamic loader (whose last act is to unmap
-# ld.so.cache), without signal and exit lines: the part worth showing a student.
-trace_summary() {
-    awk 'main { print } /^munmap\(/ { main = 1 }' "$TRACE" | grep -Ev '^(\+\+\+|---)' | head -n 15
-}
+# What the program did after the dynamic loader, without signal and exit
+# lines: the part of a trace worth showing a student.
+trace_summary() { trace_main "$TRACE" | grep -Ev '^(\+\+\+|---)' | head -n 15; }
 
 # expect_eq WHAT EXPECTED ACTUAL : equal strings, or a message saying both.
 expect_eq() {
@@ -115,17 +125,21 @@ expect_eq() {
     fail "$(printf '%s: expected %s, got %s' "$1" "$2" "${3:-(nothing)}")"
 }
 
-# expect_line LINE : $output must contain this whole line.
+# expect_line LINE [TASK] : $output must contain this whole line.
 expect_line() {
     grep -Fxq -- "$1" <<<"$output" && return 0
-    fail "$(printf 'expected the line\n  %s\nin the output, which was:\n%s' "$1" "$output")"
+    fail "$(printf 'expected the line%s\n  %s\nin the output, which was:\n%s' "${2:+ (task $2)}" "$1" "$output")"
 }
 
-# expect_status N : the program's exit status (139 = SIGSEGV, 135 = SIGBUS).
+# expect_status N [TASK] : the program's exit status (139 = SIGSEGV, 135 = SIGBUS).
 expect_status() {
     ((status == $1)) && return 0
-    fail "$(printf 'expected exit status %s, got %s; output:\n%s' "$1" "$status" "$output")"
+    fail "$(printf 'expected exit status %s, got %s%s; output:\n%s' "$1" "$status" "${2:+ (task $2)}" \
+        "$(head -n 15 <<<"$output")")"
 }
+
+# expect_ok TASK : the program exited with status 0.
+expect_ok() { expect_status 0 "$1"; }
 
 # expect_same_file EXPECTED ACTUAL WHAT : byte-for-byte equal files.
 expect_same_file() {

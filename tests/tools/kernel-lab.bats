@@ -36,7 +36,7 @@ klab() { run "$ROOT/kernel-lab/vm/klab" run "$@"; }
 }
 
 @test "the starter driver is what gen-starter makes of the reference" {
-    run "$ROOT/kernel-lab/vm/gen-starter" --check
+    run "$ROOT/tools/gen-starter" --check 06-driver-mmap
     assert_success
 }
 
