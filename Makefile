@@ -10,6 +10,7 @@
 #   make grade-class SUBMISSIONS=dir  a whole class: build/grade-class/grades.csv
 #   make gradescope     build/gradescope/autograder.zip
 #   make bench-grade    N=20: submissions graded per minute
+#   make bench LAB=NN   a lab's benchmark: a table of ratios and a figure (build/bench/)
 
 LABS ?= labs
 LAB ?=
@@ -20,13 +21,13 @@ CPPFLAGS += -I labs/common
 
 export LABS LAB
 
-.PHONY: all check test book deps build starters clean help dist grade grade-class gradescope bench-grade
+.PHONY: all check test book deps build starters clean help dist grade grade-class gradescope bench-grade bench
 .SECONDEXPANSION:
 
 all: check
 
 help:
-	@sed -n '2,13s/^# //p' Makefile
+	@sed -n '2,14s/^# //p' Makefile
 
 # The kernel lab's packages (a kernel image and headers, QEMU: ~670 MB) only when it is graded.
 check:
@@ -62,6 +63,10 @@ grade-class:
 gradescope:
 	@tools/deps grader
 	@tools/gradescope
+
+bench:
+	@tools/deps core bench
+	@tools/bench
 
 bench-grade:
 	@tools/deps core kernel grader
