@@ -14,7 +14,9 @@
 
 LABS ?= labs
 LAB ?=
-BUILD ?= build/$(notdir $(abspath $(LABS)))
+ifndef BUILD # where the programs of LABS are built: one rule, tools/wb.py's
+BUILD := $(shell tools/wb.py build-dir $(LABS))
+endif
 CC ?= cc
 CFLAGS ?= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 CPPFLAGS += -I labs/common
@@ -27,50 +29,51 @@ export LABS LAB
 all: check
 
 help:
-	@sed -n '2,14s/^# //p' Makefile
+	@sed -n '2,/^$$/s/^# //p' Makefile
 
-# The kernel lab's packages (a kernel image and headers, QEMU: ~670 MB) only when it is graded.
+# The packages the labs graded need (a lab that runs in the VM: a kernel and QEMU, ~670 MB).
 check:
-	@tools/deps core $(if $(filter-out 06,$(LAB)),,kernel)
-	@tools/check
+	@tools/deps.sh core
+	@tools/deps.sh $$(tools/wb.py deps $(LAB))
+	@tools/check.sh
 
 test:
-	@tools/deps core book kernel grader
-	@tools/selftest
+	@tools/deps.sh core book kernel grader
+	@tools/selftest.sh
 
 book:
-	@tools/deps book
-	@tools/book book/out
+	@tools/deps.sh book
+	@tools/book.sh book/out
 
 deps:
-	@tools/deps
+	@tools/deps.sh
 
 starters:
-	@tools/gen-starter
+	@tools/gen-starter.sh
 
-# The instructor's side: a sandboxed grader (tools/grade*; see README).
+# The instructor's side: a sandboxed grader (tools/grade.sh*; see README).
 dist:
-	@tools/dist
+	@tools/dist.sh
 
 grade:
-	@tools/deps core kernel grader
-	@tools/grade $(SUBMISSION)
+	@tools/deps.sh core kernel grader
+	@tools/grade.sh $(SUBMISSION)
 
 grade-class:
-	@tools/deps core kernel grader
-	@tools/grade-class $(SUBMISSIONS)
+	@tools/deps.sh core kernel grader
+	@tools/grade-class.sh $(SUBMISSIONS)
 
 gradescope:
-	@tools/deps grader
-	@tools/gradescope
+	@tools/deps.sh grader
+	@tools/gradescope.sh
 
 bench:
-	@tools/deps core bench
-	@tools/bench
+	@tools/deps.sh core bench
+	@tools/bench.sh
 
 bench-grade:
-	@tools/deps core kernel grader
-	@tools/grade-bench $(N)
+	@tools/deps.sh core kernel grader
+	@tools/grade-bench.sh $(N)
 
 # Compile every program of the chosen labs: $(LABS)/NN-topic/x.c -> $(BUILD)/NN-topic/x
 lab_dirs := $(wildcard $(LABS)/$(if $(LAB),$(LAB)-*,[0-9][0-9]-*))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Lab 06 - the driver mmap exercise, graded in a real kernel under QEMU.
 # setup_file builds the driver of the tree graded (LABS=labs: kernel-lab/,
-# LABS=solutions: solutions/kernel-lab/), boots it once with kernel-lab/vm/klab
+# LABS=solutions: solutions/kernel-lab/, as course.toml places the lab), boots it once with kernel-lab/vm/klab
 # and runs every test of kernel-lab/user/wbtest.c in the VM. Each test below is
 # one of wbtest's TAP tests, with the same name: the checks themselves (what
 # the kernel did: bytes, fault counts, VmFlags, signals, rmmod) are in wbtest.c.
@@ -9,7 +9,7 @@
 
 load lib/wb
 load lib/klab
-setup_file() { klab_setup_file; }
+setup_file() { klab_setup_file 06; }
 
 # --- 1 /dev/wbmap-contig: remap_pfn_range ------------------------------------
 

@@ -5,7 +5,7 @@
     ```
 
 include  the file, relative to the chapter's directory. The chapter is the
-         `chapter` metadata value (tools/book sets it, as it feeds the chapter
+         `chapter` metadata value (tools/book.sh sets it, as it feeds the chapter
          on stdin), else the input file.
 from/to  literal substrings (not patterns): the listing starts at the first
          line containing `from` and ends at the first line after it that

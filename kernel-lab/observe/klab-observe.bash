@@ -1,14 +1,13 @@
 # kernel-lab/observe/klab-observe.bash - the helper of the kernel lab's
-# observation scripts: run wbshow in the VM with the driver of LABS
-# (labs: kernel-lab/, solutions: solutions/kernel-lab/).
+# observation scripts: run wbshow in the VM with the driver of the tree LABS
+# (labs: yours, solutions: the reference; where it is, tools/wb.py says).
 # shellcheck shell=bash
 
 klab_lab=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-case ${LABS:-labs} in
-labs) klab_tree=$klab_lab ;;
-solutions) klab_tree=${klab_lab%/*}/solutions/kernel-lab ;;
-*) klab_tree=$(cd "$LABS" && pwd) ;;
-esac
+if ! klab_tree=$(cd "${klab_lab%/*}" && cd "$(tools/wb.py tree "${klab_lab##*/}" "${LABS:-labs}")" && pwd); then
+    echo "observe: no driver for LABS=${LABS:-labs}" >&2
+    exit 1
+fi
 
 # klab_show ARGS: boot, run wbshow ARGS, print its output; stop if the driver
 # cannot do it yet (the verdict says why).

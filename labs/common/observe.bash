@@ -4,19 +4,23 @@
 # which builds the lab's programs (yours by default; LABS=solutions for the
 # reference), sets $BIN to where they are, and moves into a fresh temporary
 # directory ($WORK) that is removed on exit. Then:
-#     look  "text"          what to look at in the next output (before it)
-#     why   "text"          what the output just shown means (after it)
-#     runp PROG ARGS...     run a lab program, show its command and output
-#     traced PROG ARGS...   the same under strace; the trace is in $TRACE
-#     show_trace ERE        the lines of the program's own part of the trace
-#                           (after the dynamic loader) that match ERE
-#     expect_ok TASK        after a run that should succeed: if it did not,
-#                           say which task is probably not done yet
-# Lab programs may fail (a task not done yet): runp and traced never stop the
-# script, they say so, and leave the exit status in $STATUS.
+#     look  "text"              what to look at in the next output (before it)
+#     why   "text"              what the output just shown means (after it)
+#     show_run PROG ARGS...     run a lab program, show its command and output
+#     show_traced PROG ARGS...  the same under strace; the trace is in $TRACE
+#     show_trace ERE            the lines of the program's own part of the trace
+#                               (after the dynamic loader) that match ERE
+#     expect_success TASK       after a run that should succeed: if it did not,
+#                               say which task is probably not done yet
+# (The grading tests' helpers, tests/lib/wb.bash, have other names: runp and
+# traced run a program under bats; these show what a program does.)
+# Lab programs may fail (a task not done yet): show_run and show_traced never
+# stop the script, they say so, and leave the exit status in $STATUS.
 # shellcheck shell=bash
 
 OBS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=labs/common/trace.bash
+source "$OBS_ROOT/labs/common/trace.bash"
 STATUS=0
 
 obs_die() { printf 'observe: %s\n' "$*" >&2; exit 1; }
@@ -31,14 +35,14 @@ why() { printf 'Why it matters:\n'; wrap "$@"; }
 # obs_setup LAB: build the lab, set BIN, WORK and the exit trap, cd to WORK.
 obs_setup() {
     local labs=${LABS:-labs} line dir
-    line=$("$OBS_ROOT/tools/course" lab "$1") || obs_die "no lab $1 in course.toml"
+    line=$("$OBS_ROOT/tools/wb.py" lab "$1") || obs_die "no lab $1 in course.toml"
     dir=$(cut -f2 <<<"$line")
     LAB_HINT=$1
     [[ $labs == /* ]] || labs=$OBS_ROOT/$labs
     if ! make -s -C "$OBS_ROOT" build LAB="$1" LABS="$labs" >&2; then
         obs_die "lab $1 does not compile (see the compiler's messages above); fix that first."
     fi
-    BIN=$OBS_ROOT/build/${labs##*/}/$dir
+    BIN=$("$OBS_ROOT/tools/wb.py" build-dir "$labs")/$dir
     export LC_ALL=C # the same messages for everyone, and no locale files in the traces
     WORK=$(mktemp -d)
     trap 'rm -rf "$WORK"' EXIT
@@ -65,8 +69,8 @@ explain_status() {
     esac
 }
 
-# expect_ok TASK: after a run that should have succeeded, point at the task.
-expect_ok() {
+# expect_success TASK: after a run that should have succeeded, point at the task.
+expect_success() {
     ((STATUS == 0)) && return 0
     wrap "This run should have succeeded. If task $1 is not done yet, that is why: make check LAB=$LAB_HINT says more. (The rest of this script goes on.)"
 }
@@ -89,8 +93,8 @@ print_out() {
     fi
 }
 
-# runp PROG ARGS...: run $BIN/PROG, print "$ PROG ARGS" and its output.
-runp() {
+# show_run PROG ARGS...: run $BIN/PROG, print "$ PROG ARGS" and its output.
+show_run() {
     local prog=$1
     shift
     printf '$ %s %s\n' "$prog" "$*"
@@ -100,9 +104,9 @@ runp() {
     explain_status "$prog"
 }
 
-# traced PROG ARGS...: like runp, under strace -f; $TRACE holds the trace with
+# show_traced PROG ARGS...: like show_run, under strace -f; $TRACE holds the trace with
 # pids removed and addresses masked as 0x.., $RAW_TRACE the same unmasked.
-traced() {
+show_traced() {
     local prog=$1
     shift
     RAW_TRACE=$WORK/trace.raw TRACE=$WORK/trace
@@ -116,21 +120,11 @@ traced() {
         STATUS=${PIPESTATUS[0]}
     fi
     print_out
-    sed -i -E 's/^[0-9]+ +//; s/\) += /) = /' "$RAW_TRACE"
-    sed 's/0x[0-9a-f]\{8,\}/0x../g' "$RAW_TRACE" >"$TRACE"
+    trace_clean "$RAW_TRACE" "$TRACE"
     explain_status "$prog"
-}
-
-# program_part FILE: the trace from the end of dynamic loading on (the loader
-# unmaps /etc/ld.so.cache once it has opened libc); the whole trace if unsure.
-program_part() {
-    awk '{ all[NR] = $0 }
-         !start && seen && /^munmap\(/ { start = NR + 1 }
-         /libc\.so/ { seen = 1 }
-         END { for (i = (start ? start : 1); i <= NR; i++) print all[i] }' "$1"
 }
 
 # show_trace ERE [FILE]: matching lines of the program's part of the trace.
 show_trace() {
-    program_part "${2:-$TRACE}" | grep -E -- "$1" | sed 's/^/  | /' || wrap "(no such system call in the trace)"
+    trace_program_part "${2:-$TRACE}" | grep -E -- "$1" | sed 's/^/  | /' || wrap "(no such system call in the trace)"
 }

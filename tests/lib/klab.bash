@@ -1,4 +1,5 @@
-# tests/lib/klab.bash - the grading helpers of the kernel lab (lab 06).
+# tests/lib/klab.bash - the grading helpers of the kernel lab (the lab with
+# `vm = true` and `tree = ...` in course.toml).
 #
 # The driver is graded in a real kernel: setup_file runs kernel-lab/vm/klab
 # once, which builds the driver, boots it under QEMU and runs every test of
@@ -6,42 +7,31 @@
 # tests, found by its name, which is the bats test's name:
 #     load lib/wb
 #     load lib/klab
-#     setup_file() { klab_setup_file; }
+#     setup_file() { klab_setup_file 06; }
 #     @test "1.1 the mapping shows ..." { klab_result; }
 # The harness and wbtest always come from this tree (WB_ROOT); only the
-# driver comes from the tree graded, chosen by LABS: labs -> kernel-lab/,
-# solutions -> solutions/kernel-lab/, another directory D -> D/kernel-lab,
-# D/../kernel-lab or D itself, the first that holds wbmap.c.
-# The run's files (report, tap, console.log, build.log) stay in
-# $BUILD/06-driver-mmap/ (build/labs/... by default).
+# driver comes from the tree graded, LABS (labs, solutions, a student's tree:
+# where in it, tools/wb.py tree says). The run's files (report, tap,
+# console.log, build.log) stay in the lab's build directory.
 
 # The directory of the driver to grade.
 klab_tree() {
-    local labs=${LABS:-labs} d
+    local labs=${LABS:-labs}
     [[ $labs == /* ]] || labs=$WB_ROOT/$labs
-    labs=${labs%/}
-    case $labs in
-    "$WB_ROOT/labs") echo "$WB_ROOT/kernel-lab" ;;
-    "$WB_ROOT/solutions") echo "$WB_ROOT/solutions/kernel-lab" ;;
-    *)
-        for d in "$labs/kernel-lab" "$labs/../kernel-lab" "$labs"; do
-            if [[ -f $d/wbmap.c ]]; then (cd "$d" && pwd); return; fi
-        done
-        echo "$labs/kernel-lab"
-        ;;
-    esac
+    "$WB_ROOT/tools/wb.py" tree "$LAB_ID" "$labs"
 }
 
 klab_setup_file() {
     # The driver runs in the VM: valgrind has nothing to check (make test runs
-    # every lab again under WB_VALGRIND=1); the tests are skipped then.
+    # the other labs again under WB_VALGRIND=1); the tests are skipped then.
     [[ ${WB_VALGRIND:-} != 1 ]] || return 0
-    local labs=${LABS:-labs} build
+    local line labs=${LABS:-labs}
+    line=$("$WB_ROOT/tools/wb.py" lab "$1") || return 1
+    IFS=$'\t' read -r LAB_ID LAB_DIR _ <<<"$line"
+    export LAB_ID LAB_DIR KLAB_TREE KLAB_OUT
     [[ $labs == /* ]] || labs=$WB_ROOT/$labs
-    build=${BUILD:-$WB_ROOT/build/${labs##*/}}
-    [[ $build == /* ]] || build=$WB_ROOT/$build
-    export KLAB_TREE KLAB_OUT=$build/06-driver-mmap
     KLAB_TREE=$(klab_tree)
+    KLAB_OUT=$("$WB_ROOT/tools/wb.py" build-dir "$labs")/$LAB_DIR
     mkdir -p "$KLAB_OUT"
     rm -f "$KLAB_OUT/verdict"
     KLAB_QUIET=1 "$WB_ROOT/kernel-lab/vm/klab" run "$KLAB_TREE" >"$KLAB_OUT/klab.out" 2>&1 || true

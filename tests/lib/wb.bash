@@ -24,19 +24,19 @@ fail() {
 }
 
 WB_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+# shellcheck source=labs/common/trace.bash
+source "$WB_ROOT/labs/common/trace.bash"
 
 # Build the lab (once per file). A compile error is remembered, not fatal here:
 # every test of the lab then fails with the compiler's message.
 lab_setup_file() {
-    local line
-    line=$("$WB_ROOT/tools/course" lab "$1") || return 1
-    export LAB_ID=${line%%$'\t'*}
-    LAB_DIR=${line#*$'\t'}; LAB_DIR=${LAB_DIR%%$'\t'*}; export LAB_DIR
-    local labs=${LABS:-labs}
+    local line labs=${LABS:-labs}
+    line=$("$WB_ROOT/tools/wb.py" lab "$1") || return 1
+    IFS=$'\t' read -r LAB_ID LAB_DIR _ <<<"$line"
+    export LAB_ID LAB_DIR
     [[ $labs == /* ]] || labs=$WB_ROOT/$labs
-    export BIN=${BUILD:-$WB_ROOT/build/${labs##*/}}/$LAB_DIR
-    [[ $BIN == /* ]] || BIN=$WB_ROOT/$BIN
-    export WB_BUILD_LOG=$BATS_FILE_TMPDIR/build.log
+    BIN=$("$WB_ROOT/tools/wb.py" build-dir "$labs")/$LAB_DIR
+    export BIN WB_BUILD_LOG=$BATS_FILE_TMPDIR/build.log
     if ! make -s -C "$WB_ROOT" build LAB="$LAB_ID" LABS="$labs" BUILD="${BIN%/*}" \
         >"$WB_BUILD_LOG" 2>&1; then
         touch "$BATS_FILE_TMPDIR/build.failed"
@@ -89,15 +89,12 @@ trace_run() {
     RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
     run timeout -k 1 20 strace ${follow:+"$follow"} -qq -o "$RAW_TRACE" "$prog" "$@"
     [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)"
-    sed -Ei 's/^[0-9]+ +//; s/\) += /) = /' "$RAW_TRACE"
-    sed -E 's/0x[0-9a-f]{8,}/0x../g' "$RAW_TRACE" >"$TRACE"
+    trace_clean "$RAW_TRACE" "$TRACE"
 }
 
 # trace_main [FILE] : the trace ($TRACE, or FILE) after the dynamic loader is
-# done (it unmaps ld.so.cache once libc is mapped): what main() and after did.
-trace_main() {
-    awk 'main { print; next } /libc\.so/ { libc = 1 } libc && /^munmap\(/ { main = 1 }' "${1:-$TRACE}"
-}
+# done: what main() and after did.
+trace_main() { trace_program_part "${1:-$TRACE}"; }
 
 # The trace from the first line that matches ERE on (to see only what the
 # program did after, e.g., opening its file, not what the loader did before).

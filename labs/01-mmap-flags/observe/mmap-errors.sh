@@ -19,9 +19,9 @@ for args in "file=data open=ro prot=rw flags=shared" "file=data open=ro prot=rw 
     "file=data len=0" "file=data flags=neither" "file=dir open=ro" "file=-" \
     "file=data flags=both" "file=anon flags=both"; do
     # shellcheck disable=SC2086 # the words are separate arguments
-    traced mprobe $args
+    show_traced mprobe $args
     show_trace '^mmap\('
-    if ((STATUS == 0)) && program_part "$TRACE" | grep -q '^mmap(.* = -1 E'; then
+    if ((STATUS == 0)) && trace_program_part "$TRACE" | grep -q '^mmap(.* = -1 E'; then
         wrap "!! The kernel refused, yet mprobe reported success: task 3.1 is not done yet."
     fi
 done
@@ -34,10 +34,10 @@ heading "fixed: asking for the address of a page in use (task 5.1, EEXIST)"
 look "The real addresses this time. fixed maps three pages (A B C), then asks for" \
     "one page at the address of B: as a hint, with MAP_FIXED, with MAP_FIXED_NOREPLACE."
 for mode in hint replace noreplace; do
-    traced fixed "$mode"
+    show_traced fixed "$mode"
     show_trace "^mmap\((NULL, $((3 * ps))|0x[0-9a-f]+, $ps, [^,]*, [^,]*ANONYMOUS[^,]*, -1)" "$RAW_TRACE"
-    base=$(program_part "$RAW_TRACE" | sed -n "s/^mmap(NULL, $((3 * ps)), .* = \(0x[0-9a-f]*\)$/\1/p" | head -n 1)
-    got=$(program_part "$RAW_TRACE" | sed -n "s/^mmap(0x[0-9a-f]*, $ps, .* = \(0x[0-9a-f]*\)$/\1/p")
+    base=$(trace_program_part "$RAW_TRACE" | sed -n "s/^mmap(NULL, $((3 * ps)), .* = \(0x[0-9a-f]*\)$/\1/p" | head -n 1)
+    got=$(trace_program_part "$RAW_TRACE" | sed -n "s/^mmap(0x[0-9a-f]*, $ps, .* = \(0x[0-9a-f]*\)$/\1/p")
     if [[ -n $base && -n $got ]]; then
         wrap "$(printf 'The new page went to A %+d pages (B is A +1).' $(((got - base) / ps)))"
     fi

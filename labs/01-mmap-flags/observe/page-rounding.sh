@@ -17,12 +17,12 @@ look "The mmap() length is the file's size, not a multiple of $ps, and the kerne
 for size in 1 "$ps" 5000; do
     head -c "$size" /dev/zero | tr '\0' 'z' >"f$size"
     cp "f$size" "copy$size"
-    runp pastend "f$size"
-    expect_ok 2.2
+    show_run pastend "f$size"
+    expect_success 2.2
     if cmp -s "f$size" "copy$size"; then wrap "cmp: the file is unchanged"; else wrap "!! cmp: the file changed"; fi
 done
 look "The same 5000-byte file once more, straight away. Do the tail bytes still read 0?"
-runp pastend f5000
+show_run pastend f5000
 zeros=$(sed -n 's/^tail zero bytes: *//p' "$WORK/out")
 tail=$(sed -n 's/^tail bytes: *//p' "$WORK/out")
 if [[ ${tail:-0} == 0 ]]; then
@@ -44,15 +44,15 @@ heading "mcat data 5000 100 (task 2.1): the offset must be page-aligned"
 seq -f '%07g' 0 2000 >data
 look "mcat asks for offset $((5000 / ps * ps)) (5000 rounded down to a page, in hex in" \
     "the trace) and a length of $((5000 % ps)) + 100 bytes, then prints from $((5000 % ps)) bytes in."
-OBS_LINES=3 traced mcat data 5000 100
+OBS_LINES=3 show_traced mcat data 5000 100
 show_trace '^mmap\(NULL, [0-9]+, PROT_READ, MAP_(PRIVATE|SHARED), 3'
-expect_ok 2.1
+expect_success 2.1
 
 heading "mprobe file=data off=100: what if you pass an unaligned offset anyway?"
 look "mprobe reports EINVAL, but the trace has no mmap() call with offset 100 at" \
     "all: glibc checks the offset itself and returns EINVAL without asking the kernel."
-traced mprobe file=data off=100
+show_traced mprobe file=data off=100
 show_trace '^(openat\(.*"data"|mmap|exit)'
-if ! program_part "$TRACE" | grep -q '^mmap(NULL, [0-9]*, PROT_READ, MAP_PRIVATE, 3'; then
+if ! trace_program_part "$TRACE" | grep -q '^mmap(NULL, [0-9]*, PROT_READ, MAP_PRIVATE, 3'; then
     wrap "No mmap() of descriptor 3 in the trace: glibc answered EINVAL by itself."
 fi

@@ -19,9 +19,9 @@ for mode in shared private; do
         "Then close(3) right after mmap(): the mapping keeps the file open by itself." \
         "The store is not a system call at all. pread64() on a new descriptor shows" \
         "what the file holds now; there is no msync() and no write() to the file."
-    traced mapwrite "$mode" data 5000 HELLO
+    show_traced mapwrite "$mode" data 5000 HELLO
     show_trace "$calls"
-    expect_ok 1.2
+    expect_success 1.2
     look "The file's bytes 4992 to 5015 after the program has exited (od -c):"
     bytes
 done

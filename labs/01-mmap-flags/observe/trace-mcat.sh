@@ -16,10 +16,10 @@ heading "mcat data (task 1.1)"
 look "The openat() of the file, then ONE mmap() of its $(stat -c %s data) bytes with" \
     "PROT_READ, then write(1, ...) of the whole file. There is no read(3, ...): the" \
     "bytes that write() copies to standard output come straight from the mapping."
-OBS_LINES=2 traced mcat data
+OBS_LINES=2 show_traced mcat data
 show_trace "$calls"
-expect_ok 1.1
-if program_part "$TRACE" | grep -Eq '^read\(3,'; then
+expect_success 1.1
+if trace_program_part "$TRACE" | grep -Eq '^read\(3,'; then
     wrap "!! mcat read() the file: the tests (task 1.1) want it printed from the mapping."
 fi
 
@@ -29,7 +29,7 @@ look "cat also calls mmap(), but with MAP_ANONYMOUS and fd -1: that is malloc()"
     "read(3, ...) copies the file into that buffer and write(1, ...) copies it out" \
     "again. (Writing to a file rather than a pipe, cat may use copy_file_range()" \
     "instead, and then the kernel copies from page cache to page cache.)"
-OBS_LINES=2 traced cat data
+OBS_LINES=2 show_traced cat data
 show_trace "$calls"
 
 why "read() copies the file's bytes from the page cache into your buffer. mmap()" \

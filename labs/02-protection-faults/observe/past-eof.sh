@@ -28,9 +28,9 @@ cp "$f" orig
 look "Three regions. Bytes 0 to $((size - 1)) are the file. Bytes $size to" \
     "$((2 * ps - 1)), the rest of its last page, read 0 and take stores. From" \
     "byte $((2 * ps)) on, whole pages past the end: SIGBUS (BUS_ADRERR)."
-runp eofmap "$f" r:$((size - 1)) r:"$size" r:$((2 * ps - 1)) w:"$size" w:$((2 * ps - 1)) \
+show_run eofmap "$f" r:$((size - 1)) r:"$size" r:$((2 * ps - 1)) w:"$size" w:$((2 * ps - 1)) \
     r:$((2 * ps)) w:$((3 * ps - 1))
-expect_ok 2.1
+expect_success 2.1
 if ((STATUS != 0)); then
     :
 elif cmp -s "$f" orig; then
@@ -75,8 +75,8 @@ heading "ftruncate() under the mapping (task 2.2)"
 f=$(fresh)
 look "The same access, byte $((2 * ps)), before and after the file grows to three" \
     "pages, and after it shrinks back: the mapping never changes, what lies behind it does."
-runp eofmap "$f" r:$((2 * ps)) t:$((3 * ps)) r:$((2 * ps)) w:$((2 * ps)) t:"$size" r:$((2 * ps))
-expect_ok 2.2
+show_run eofmap "$f" r:$((2 * ps)) t:$((3 * ps)) r:$((2 * ps)) w:$((2 * ps)) t:"$size" r:$((2 * ps))
+expect_success 2.2
 why "Each access is checked against the file's size at the moment of the fault," \
     "not at the time of mmap(). Shrinking a file that others have mapped is how a" \
     "program gets a SIGBUS it never asked for: the other side truncated the file."

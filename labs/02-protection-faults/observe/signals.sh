@@ -15,7 +15,7 @@ ps=$(getconf PAGESIZE)
 # the program's mmap() of LEN bytes returned.
 offset_of() {
     local base addr
-    base=$(program_part "$RAW_TRACE" | sed -En "s/^mmap\(NULL, $1, .* = (0x[0-9a-f]+)$/\1/p" | head -n 1)
+    base=$(trace_program_part "$RAW_TRACE" | sed -En "s/^mmap\(NULL, $1, .* = (0x[0-9a-f]+)$/\1/p" | head -n 1)
     addr=$(sed -En 's/^--- SIG[A-Z]+ \{.*si_addr=(0x[0-9a-f]+)\} ---$/\1/p' "$RAW_TRACE" | head -n 1)
     if [[ -n $base && -n $addr ]]; then
         wrap "si_addr $addr - mapping $base = $((addr - base)) bytes into the mapping"
@@ -28,7 +28,7 @@ look "The line '--- SIGSEGV {...} ---' is strace reporting the signal the kernel
     "not allowed; SEGV_MAPERR: nothing mapped), si_addr says where, to the byte."
 for op in w:$((ps + 904)) r:$((2 * ps)) r:$((3 * ps + 17)); do
     # (2>/dev/null: the shell's own "Segmentation fault" notice, a repeat)
-    OBS_LINES=3 traced probe -n "$op" 2>/dev/null
+    OBS_LINES=3 show_traced probe -n "$op" 2>/dev/null
     show_trace '^(--- SIG|\+\+\+)' "$RAW_TRACE"
     offset_of $((5 * ps))
 done
@@ -41,7 +41,7 @@ head -c $((ps + 100)) /dev/zero | tr '\0' x >data
 look "The file is $((ps + 100)) bytes, the mapping three pages. Page 2 begins past" \
     "the file's last page: SIGBUS, si_code BUS_ADRERR (the address is mapped, but" \
     "there is no file behind it), not SIGSEGV."
-OBS_LINES=3 traced eofmap -n data r:$((2 * ps + 5)) 2>/dev/null
+OBS_LINES=3 show_traced eofmap -n data r:$((2 * ps + 5)) 2>/dev/null
 show_trace '^(--- SIG|\+\+\+)' "$RAW_TRACE"
 offset_of $((3 * ps))
 if ((STATUS != 135)); then wrap "!! Expected a SIGBUS (exit status 135): task 2.1 maps the file."; fi
@@ -52,8 +52,8 @@ look "rt_sigaction() installs the handler with SA_SIGINFO. Before each access," 
     "'--- SIGSEGV' line come the handler's own write() calls (no printf there), then" \
     "rt_sigprocmask(SIG_SETMASK, ...): siglongjmp() putting back the signal mask" \
     "that was saved by sigsetjmp(), so that SIGSEGV is no longer blocked."
-traced probe w:$((ps + 904)) r:$((3 * ps)) 2>/dev/null
-expect_ok 1.2
+show_traced probe w:$((ps + 904)) r:$((3 * ps)) 2>/dev/null
+expect_success 1.2
 show_trace '^(rt_sigaction\(SIG(SEGV|BUS)|--- SIG|write\(1, |rt_sigprocmask\(SIG_SETMASK)'
 why "A handler runs in the middle of whatever the program was doing, maybe inside" \
     "printf() or malloc() with a lock held. It may call only async-signal-safe" \

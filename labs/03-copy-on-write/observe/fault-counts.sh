@@ -14,8 +14,8 @@ look "Private: the child reads every page without a fault (fork() copied the pag
     "per page as well. Shared: the parent pays nothing, and each sees the other's" \
     "bytes. The child's read count in shared mode is not one per page: see below."
 for mode in private shared; do
-    runp cowfaults "$pages" "$mode"
-    expect_ok 2.1
+    show_run cowfaults "$pages" "$mode"
+    expect_success 2.1
     if [[ $mode == private ]] && grep -q '^child: faults writing .*: 0$' "$WORK/out"; then
         wrap "!! The child counted no fault for $pages writes: task 2.1 is not done yet."
     fi

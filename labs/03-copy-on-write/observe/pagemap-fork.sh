@@ -12,8 +12,8 @@ look "'exclusive' counts the pages whose pagemap entry has bit 56 set: mapped by
     "this process alone. All 8 before fork(), none in either process after it," \
     "then 3 in the child once it has written 3 pages (its new copies), and 3 in" \
     "the parent too: the originals that only the parent maps now."
-runp cowpages 8 3
-expect_ok 1.1
+show_run cowpages 8 3
+expect_success 1.1
 if grep -q '^before fork: .* exclusive 0 of' "$WORK/out"; then
     wrap "!! No page exclusive before fork(): task 1.1 is not done yet."
 fi
@@ -32,7 +32,7 @@ heading "cowpages 4 1 dump: the raw entries behind those counts"
 look "Each step again, with the 64-bit pagemap entry of each page in hex. 81...:" \
     "bit 63 (present) and bit 56 (exclusive); 80...: present, shared. The last 55" \
     "bits are the frame number, 0 unless you are root."
-OBS_LINES=40 runp cowpages 4 1 dump
+OBS_LINES=40 show_run cowpages 4 1 dump
 why "fork() changed no frame: it write-protected every page in both processes," \
     "and bit 56 went to 0 because each page now has two mappings. The child's" \
     "write to page 0 gave it a page of its own (81..., with a new frame number" \

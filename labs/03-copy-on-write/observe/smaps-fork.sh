@@ -13,8 +13,8 @@ look "'Shared' and 'Private' in smaps count processes, not flags: a page is shar
     "Shared_Dirty at fork(); after the child's 64 writes, 256 kB are private in" \
     "each process (the child's copies, the parent's originals). Pss divides each" \
     "page among the processes that map it."
-runp cowsmaps 256 64
-expect_ok 4.1
+show_run cowsmaps 256 64
+expect_success 4.1
 
 heading "The whole process: /proc/PID/smaps_rollup of this script's bash"
 look "The same four figures summed over every mapping of a process: this shell," \

@@ -26,7 +26,7 @@ look "'faults filling 2 MiB: 1' means one huge page. After fork() the child's on
     "child's falls to 0 (its 2 MiB mapping was split into 512 small ones) and" \
     "1 of its 512 small pages is exclusive: one 4 KiB copy. The parent keeps its" \
     "huge page."
-runp thpcow
+show_run thpcow
 after=$(split)
 if [[ -n $before && -n $after ]]; then
     why "/proc/vmstat thp_split_pmd went from $before to $after: the kernel split the" \

@@ -15,9 +15,9 @@ look "One mmap() per block, its length the size plus the 16-byte header rounded 
     "to pages: $((ps - 16)) bytes still fit one page, $((ps - 15)) need two. Each" \
     "pointer ends in 010: 16 bytes into its mapping. Each munmap() gives back" \
     "exactly the address and length of an mmap()."
-traced bigalloc alloc 1 $((ps - 16)) $((ps - 15)) 100000
+show_traced bigalloc alloc 1 $((ps - 16)) $((ps - 15)) 100000
 show_trace "$calls" "$RAW_TRACE"
-expect_ok 4.1
+expect_success 4.1
 
 heading "bigalloc grow 5000 6000 8000 3000 1000000 $((64 << 20)) (task 4.3)"
 look "5000 -> 6000 -> 8000 stay within the same two pages: no system call at all." \
@@ -25,9 +25,9 @@ look "5000 -> 6000 -> 8000 stay within the same two pages: no system call at all
     "mremap(..., MREMAP_MAYMOVE) each time, and the address may change ('moved')." \
     "There is no second mmap() and no copy loop: the kernel moves the pages" \
     "themselves, by changing page table entries, whatever the block's size."
-traced bigalloc grow 5000 6000 8000 3000 1000000 $((64 << 20))
+show_traced bigalloc grow 5000 6000 8000 3000 1000000 $((64 << 20))
 show_trace "$calls" "$RAW_TRACE"
-expect_ok 4.3
+expect_success 4.3
 why "A realloc() that maps a new block and copies reads every byte and writes it" \
     "into fresh pages, which fault in one by one; mremap() touches none of them," \
     "64 MiB or 4 KiB alike. (Does glibc's realloc() do the same for a block it" \

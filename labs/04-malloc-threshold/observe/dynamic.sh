@@ -30,7 +30,7 @@ look "The first malloc($S) gets a mapping: mmap(), and free() gives it back at" 
     "from the heap: brk() grows it, and there is no second mmap(). Between the two," \
     "'after free' shows the threshold gone up to just below the freed chunk's size."
 parent_trace "$S" "$S"
-expect_ok 3.1
+expect_success 3.1
 why "free() of an mmapped chunk raised the threshold to that chunk's size: the" \
     "smallest mmapped request is now the chunk size minus 23 (8 for the size" \
     "field, 15 for the rounding). mallopt(3) documents the rule, and that the" \
@@ -45,10 +45,10 @@ look "The second block came from the heap and went back to it. Look at 'after" \
     "room (under the new trim threshold) and the top chunk can serve any request" \
     "that fits in it."
 parent_trace "$S" "$S" "$S"
-expect_ok 3.1
+expect_success 3.1
 
 heading "bump 40000000 40000000: above 32 MiB nothing moves"
 look "A chunk above the largest dynamic threshold (32 MiB on 64-bit) is freed" \
     "without raising anything: both requests get mappings."
 parent_trace 40000000 40000000
-expect_ok 3.1
+expect_success 3.1

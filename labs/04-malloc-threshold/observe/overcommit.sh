@@ -17,20 +17,20 @@ look "vm.overcommit_memory is $policy on this machine. Under policy 0 (heuristic
     "the mapping's size at mmap() time, though no page is used yet. Does it stop" \
     "at CommitLimit? (Only policy 2 enforces that limit.)"
 for pct in 50 90 110 200; do
-    runp overcommit "$pct"
+    show_run overcommit "$pct"
 done
 
 heading "overcommit 200 noreserve: MAP_NORESERVE"
 look "The same 200 % with MAP_NORESERVE: under policies 0 and 1 the kernel keeps" \
     "no account of it (Committed_AS does not move) and the mapping succeeds; under" \
     "policy 2 MAP_NORESERVE is ignored and it fails as before."
-runp overcommit 200 noreserve
+show_run overcommit 200 noreserve
 
 heading "overcommit 200 noreserve touch=64: touching is what costs"
 look "Now 64 MiB of that mapping are written, one byte a page: each first write" \
     "is a page fault that brings in a zeroed page, and the resident set grows by" \
     "64 MiB. The other pages still cost nothing."
-runp overcommit 200 noreserve touch=64
+show_run overcommit 200 noreserve touch=64
 why "A mapping is a promise, not memory. Whether the kernel makes the promise" \
     "depends on vm.overcommit_memory (0 heuristic, 1 always, 2 strict: the" \
     "CommitLimit line); memory is taken page by page when touched. A program" \

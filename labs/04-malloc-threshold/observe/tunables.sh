@@ -12,7 +12,7 @@ with() {
     local t=$1
     shift
     printf 'GLIBC_TUNABLES=%s\n' "${t:-(unset)}"
-    if [[ -n $t ]]; then GLIBC_TUNABLES=$t runp "$@"; else runp "$@"; fi
+    if [[ -n $t ]]; then GLIBC_TUNABLES=$t show_run "$@"; else show_run "$@"; fi
 }
 
 heading "threshold under several GLIBC_TUNABLES (task 2.2)"
@@ -24,7 +24,7 @@ for t in "" glibc.malloc.top_pad=0 glibc.malloc.mmap_threshold=65536 \
     glibc.malloc.mmap_threshold=1048576 glibc.malloc.mmap_max=0; do
     with "$t" threshold
 done
-expect_ok 2.2
+expect_success 2.2
 why "Without tunables the first growth of the heap leaves about 132 KiB spare" \
     "(top_pad, 128 KiB, plus rounding), and requests that fit there are cut from" \
     "it: the measured value is above 128 KiB. mmap_threshold=65536 alone changes" \
@@ -33,9 +33,9 @@ why "Without tunables the first growth of the heap leaves about 132 KiB spare" \
 
 heading "The old environment variables still work: MALLOC_MMAP_THRESHOLD_ and MALLOC_TOP_PAD_"
 printf 'MALLOC_MMAP_THRESHOLD_=1048576\n'
-MALLOC_MMAP_THRESHOLD_=1048576 runp threshold
+MALLOC_MMAP_THRESHOLD_=1048576 show_run threshold
 printf 'MALLOC_TOP_PAD_=0\n'
-MALLOC_TOP_PAD_=0 runp threshold
+MALLOC_TOP_PAD_=0 show_run threshold
 
 heading "bump with tunables: the threshold stops moving (tasks 3.1, 3.2)"
 look "Without tunables, free() of the mmapped block moves the threshold and the" \
@@ -44,16 +44,16 @@ look "Without tunables, free() of the mmapped block moves the threshold and the"
     "both requests get a mapping."
 with glibc.malloc.top_pad=0 bump 200000 200000
 with glibc.malloc.trim_threshold=1000000 bump 200000 200000
-expect_ok 3.1
+expect_success 3.1
 look "mallopt() from inside the program does the same: bump -t sets" \
     "M_MMAP_THRESHOLD, bump -m 0 sets M_MMAP_MAX to 0 (never mmap())."
-runp bump -t 1048576 2000000 2000000
-runp bump -m 0 4000000
-expect_ok 3.2
+show_run bump -t 1048576 2000000 2000000
+show_run bump -m 0 4000000
+expect_success 3.2
 look "mallopt(3) gives 32 MiB (on 64-bit) as the upper limit of M_MMAP_THRESHOLD," \
     "and mallopt() returns 0 on an error. Ask for 100000000 (about 95 MiB): does" \
     "bump complain, or does a 40 MB request come from the heap?"
-runp bump -t 100000000 40000000
+show_run bump -t 100000000 40000000
 why "mallopt(3) says it: dynamic adjustment is disabled if any of M_TRIM_THRESHOLD," \
     "M_TOP_PAD, M_MMAP_THRESHOLD or M_MMAP_MAX is set, by mallopt() or by the" \
     "tunables of the same names. Once a program or its user has chosen, glibc" \

@@ -15,10 +15,10 @@ look "Two mmap() lines of the 12288-byte file: the parent's (PROT_READ|PROT_WRIT
     "themselves are no system calls. pread64() reads STORE-1 right after the first" \
     "store; pwrite64() puts PWRITE3 in, and the mapping shows it. Look for msync():" \
     "there is none."
-traced coherent data 5000
+show_traced coherent data 5000
 show_trace '^(mmap\(NULL, 12288|clone|pread64|pwrite64|msync|fsync|fdatasync)'
-expect_ok 1.1
-if program_part "$TRACE" | grep -Eq '^(msync|fsync|fdatasync)\('; then
+expect_success 1.1
+if trace_program_part "$TRACE" | grep -Eq '^(msync|fsync|fdatasync)\('; then
     wrap "!! There is a sync call in the trace: coherent needs none (tasks 1.1 to 1.3)."
 fi
 look "The file's bytes 4992 to 5015 after the run (od -c): the last writer won."

@@ -9,8 +9,8 @@ need strace
 obs_setup 05
 ps=$(getconf PAGESIZE)
 
-runp recstore create store 200
-expect_ok 2.1
+show_run recstore create store 200
+expect_success 2.1
 
 heading "recstore set store 1 a 40 b 150 c (tasks 2.5, 2.6)"
 look "The mmap() of the 20000-byte store, then one msync(..., MS_SYNC) per run of" \
@@ -19,9 +19,9 @@ look "The mmap() of the 20000-byte store, then one msync(..., MS_SYNC) per run o
     "file: record 1 is bytes 100-199 (page 0), record 40 bytes 4000-4099 (pages" \
     "0 and 1: it straddles), record 150 bytes 15000-15099 (page 3). Page 2 and" \
     "page 4 hold no changed record and must not be synced."
-traced recstore set store 1 a 40 b 150 c
+show_traced recstore set store 1 a 40 b 150 c
 show_trace '^(mmap\(NULL, 20000|msync|write\(1)' "$RAW_TRACE"
-expect_ok 2.6
+expect_success 2.6
 base=$(sed -n 's/^mmap(NULL, 20000, PROT_READ|PROT_WRITE, MAP_SHARED, [0-9]*, 0) = \(0x[0-9a-f]*\)$/\1/p' "$RAW_TRACE")
 while read -r addr len flags; do
     rel=$((addr - ${base:-0}))
@@ -37,7 +37,7 @@ look "syncmode's mode 'unaligned' calls msync() from byte 100 of its mapping, as
     "commit that passes a record's own address would: the kernel refuses it with" \
     "EINVAL: no page of the range is synced, and the program must not go on."
 head -c 8192 /dev/zero >small
-traced syncmode small unaligned
+show_traced syncmode small unaligned
 show_trace '^msync' "$RAW_TRACE"
 
 heading "A commit syncs its own pages, no others"
@@ -55,12 +55,12 @@ pid=${line#killstore }
 pid=${pid%%:*}
 if [[ $pid =~ ^[0-9]+$ ]]; then kill -KILL "$pid"; fi
 { wait "$job"; } 2>/dev/null || true # (braces: no "Killed" notice from bash)
-runp dirtystat store
-runp recstore set store 150 x
-runp dirtystat store
+show_run dirtystat store
+show_run recstore set store 150 x
+show_run dirtystat store
 sync store
 printf '$ sync store\n'
-runp dirtystat store
+show_run dirtystat store
 
 why "msync(MS_SYNC) on a range writes back the dirty pages of that range, and" \
     "waits; it is fdatasync() limited to those pages. That is what makes a commit" \

@@ -58,7 +58,7 @@ heading "The whole machine: Dirty in /proc/meminfo"
 look "After stores and MS_ASYNC, the machine's Dirty count holds this file's" \
     "$((pages * ps / 1024)) kB; after MS_SYNC it drops by about as much. Other" \
     "programs dirty and clean pages too: this is a rough view, not a measurement."
-runp syncmode data async
-runp dirtystat data
-runp syncmode data sync
-runp dirtystat data
+show_run syncmode data async
+show_run dirtystat data
+show_run syncmode data sync
+show_run dirtystat data

@@ -42,10 +42,10 @@ look "Is it on the disk yet? dirtystat asks cachestat() for the file's dirty pag
     "them; the kernel writes them back within about 30 s (vm.dirty_expire_centisecs" \
     "= $(cat /proc/sys/vm/dirty_expire_centisecs 2>/dev/null || echo '?'))," \
     "or at once when someone asks, as 'sync data' does here."
-runp dirtystat data
+show_run dirtystat data
 sync data
 printf '$ sync data\n'
-runp dirtystat data
+show_run dirtystat data
 
 why "The page cache belongs to the kernel, not to the process. A store through a" \
     "shared mapping puts the bytes there at once; when the process dies, however" \

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# tools/grade.sh - the instructor's grader: one student's submission (make grade).
+#
+#   tools/grade.sh [-o OUTDIR] [--slot N] SUBMISSION
+#   tools/grade.sh --gradescope        SUBMISSION=$AUTOGRADER/submission,
+#                                   OUTDIR=$AUTOGRADER/results (AUTOGRADER=/autograder)
+#
+# SUBMISSION: the student's tree (a directory), a tar/zip archive of it, or a
+# git bundle. Only the student's editable files (tools/grade-lib.sh) are taken from
+# it; everything else is the instructor's (the handout, tools/dist.sh --list).
+# Each lab of course.toml (LAB="NN ...": those) is graded by tools/check.sh in its
+# own sandbox (tools/grade-sandbox.sh), then OUTDIR (default build/grade/NAME)
+# gets summary.txt (also printed), results.json (Gradescope), junit.xml,
+# results.tap, and labs/NN-topic.{tsv,tap,log}: tools/check.sh's own results.
+# GRADE_WORK: where the sandboxes' working directories go (default build/grade-work,
+# the project's filesystem; never tmpfs). Limits: see tools/grade-lib.
+# Exit 0 once graded, whatever the score; 2 bad usage; 3 no sandbox possible.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GRADE_ROOT=$root
+# shellcheck source=tools/grade-lib.sh
+source "$root/tools/grade-lib.sh"
+die() { echo "grade: $*" >&2; exit "${2:-2}"; }
+since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
+out='' slot=${GRADE_SLOT:-0} sub=''
+while (($#)); do
+    case $1 in
+    -o) out=$2; shift 2 ;;
+    --slot) slot=$2; shift 2 ;;
+    --gradescope) ag=${AUTOGRADER:-/autograder}; sub=$ag/submission out=$ag/results; shift ;;
+    -*) die "unknown option $1" ;;
+    *) sub=$1; shift ;;
+    esac
+done
+[[ -n $sub ]] || die "usage: tools/grade.sh [-o OUTDIR] SUBMISSION   (make grade SUBMISSION=path)"
+[[ -e $sub ]] || die "$sub: no such file or directory"
+sub=$(realpath -- "$sub")
+name=${sub##*/}
+out=${out:-$root/build/grade/${name%%.*}}
+mkdir -p "$out"
+out=$(realpath -- "$out")
+rm -rf "$out/labs" "$out"/{summary.txt,results.json,junit.xml,results.tap,notes.txt,timing.tsv}
+mkdir -p "$out/labs"
+
+export GRADE_WORK=${GRADE_WORK:-$root/build/grade-work}
+mkdir -p "$GRADE_WORK" && chmod 755 "$GRADE_WORK"
+work=$(realpath "$(mktemp -d "$GRADE_WORK/grade.XXXXXX")")
+chmod 711 "$work"
+cleanup() { chmod -R u+rwX "$work" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if ((EUID == 0)) && ! setpriv --reuid=$((${GRADE_UID_BASE:-64000} + slot)) --regid=$((${GRADE_UID_BASE:-64000} + slot)) --clear-groups test -x "$work"; then
+    die "GRADE_WORK=$GRADE_WORK: the sandbox's user cannot reach it (a parent directory others cannot search); set GRADE_WORK elsewhere (ext4, not tmpfs)" 3
+fi
+[[ $(stat -f -c %T "$work") != tmpfs ]] ||
+    echo "grade: warning: $GRADE_WORK is on tmpfs: msync and page fault results differ from ext4" >&2
+export GRADE_SANDBOX_MODE
+GRADE_SANDBOX_MODE=$("$root/tools/grade-sandbox.sh" --probe) || exit 3
+
+# The pristine tree: the instructor's handout, without the book and the
+# grader's own scripts (but for grade-unpack, which runs in the sandbox). Its
+# build/ is where a lab's run may write (a fresh directory in each sandbox).
+mkdir -p "$work/tree/build"
+(cd "$root" && tools/dist.sh --list | grep -Ev '^(book/|tools/(grade|grade-class|grade-sandbox|grade-bench|gradescope|dist)\.sh$)' |
+    tar -cf - --no-recursion -T -) | tar -xf - -C "$work/tree"
+
+# The submission, copied where the sandbox may read it: a file as it is; of a
+# directory, its regular files and links only (never what a link points to),
+# up to GRADE_MAX_SUBMISSION_MB in all (grade-unpack says what is too big).
+mkdir "$work/sub"
+if [[ -d $sub ]]; then
+    (cd "$sub" && find . -maxdepth 8 \( -type f -o -type l \) -printf '%s %p\0' | head -z -n 20000 |
+        awk -v RS='\0' -v ORS='\0' -v max=$((GRADE_MAX_SUBMISSION_MB << 20)) '
+            { n = index($0, " "); size = substr($0, 1, n - 1); if ((total += size) <= max) print substr($0, n + 1) }' |
+        xargs -0 -r cp -P --parents -t "$work/sub")
+    subin=$work/sub
+elif (($(stat -c %s -- "$sub") <= GRADE_MAX_SUBMISSION_MB << 20)); then
+    cp -- "$sub" "$work/sub/submission"
+    subin=$work/sub/submission
+else
+    subin=/dev/null
+fi
+chmod -R a+rX "$work/sub" "$work/tree"
+start=$EPOCHREALTIME
+"$root/tools/grade-sandbox.sh" --slot "$slot" --timeout 120 --tree "$work/tree" --ro "$subin" /submission \
+    "$work/unpack" -- /grade/tools/grade-unpack.sh /submission /work/out >"$out/unpack.log" 2>&1 ||
+    echo "reading the submission failed (see unpack.log)" >>"$out/notes.txt"
+printf 'unpack\t%s\n' "$(since "$start")" >>"$out/timing.tsv"
+safe_copy "$work/unpack/out/notes" "$work/notes" 65536 && head -n 30 "$work/notes" >>"$out/notes.txt"
+[[ $subin != /dev/null ]] || echo "the submission is larger than $GRADE_MAX_SUBMISSION_MB MB: not read" >>"$out/notes.txt"
+
+# The labs to grade (LAB="NN ...": those), as the instructor's manifest has them.
+wb=$root/tools/wb.py
+if [[ -z ${LAB:-} ]]; then
+    labs=$($wb labs)
+else
+    labs=$(for id in ${LAB//,/ }; do $wb lab "$id" || die "LAB=$LAB: no lab $id"; done)
+fi
+mapfile -t editable < <($wb editable "$work/tree")
+
+# The student's files over the starters; the starters stay where there are none.
+while IFS= read -r f; do
+    if safe_copy "$work/unpack/out/files/$f" "$work/new" $((GRADE_MAX_FILE_KB * 1024)); then
+        cmp -s "$work/new" "$work/tree/$f" || echo "$f" >>"$work/changed"
+        cat "$work/new" >"$work/tree/$f"
+    else
+        echo "$f" >>"$work/missing"
+    fi
+done < <(printf '%s\n' "${editable[@]}")
+rm -f "$work/new"
+touch "$work/missing" "$work/changed"
+while IFS=$'\t' read -r id dir _; do
+    where=$($wb tree "$id" labs)/ # the lab's files, relative to the tree
+    mapfile -t gone < <(grep -F "$where" "$work/missing" | sed "s|^$where||")
+    all=$(printf '%s\n' "${editable[@]}" | grep -cF "$where" || true)
+    if ((all == 0)); then
+        continue
+    elif ((${#gone[@]} == all)); then
+        echo "lab $id: none of its files is in the submission: the starter is graded" >>"$out/notes.txt"
+    elif ! grep -qF "$where" "$work/changed"; then
+        echo "lab $id: the files submitted are the starter's, unchanged" >>"$out/notes.txt"
+    elif ((${#gone[@]})); then
+        echo "lab $id: not taken from the submission (the starter is graded instead): ${gone[*]}" >>"$out/notes.txt"
+    fi
+done <<<"$labs"
+
+# Each lab in its own sandbox, with tools/check.sh; its TAP copied out and
+# joined with the instructor's tests (tools/wb.py join, failure text capped):
+# results that tools/check.sh could not write (killed) or that do not match
+# are the TAP's. One bats at a time (CHECK_JOBS=1): a class is graded in
+# parallel already, one job per core.
+while IFS=$'\t' read -r id dir _; do
+    bats=$work/tree/tests/$dir.bats
+    [[ -f $bats ]] || continue
+    run=$work/lab-$id start=$EPOCHREALTIME status=0
+    "$root/tools/grade-sandbox.sh" --slot "$slot" --tree "$work/tree" --timeout "$(lab_limit "$id" timeout "$GRADE_LAB_TIMEOUT")" \
+        --mem "$(lab_limit "$id" memory "$GRADE_MEM_MB")" --env LABS=labs --env LAB="$id" --env BUILD=/work/build \
+        --env RESULTS=/work/results --env BATS_LIB_PATH=/usr/lib/bats --env BATS_TEST_TIMEOUT="$GRADE_TEST_TIMEOUT" \
+        --env CHECK_JOBS=1 \
+        --rw /grade/build "$run" -- /bin/bash -c 'exec /grade/tools/check.sh >/work/check.log 2>&1' 2>"$work/sandbox.err" || status=$?
+    printf '%s\t%s\n' "$id" "$(since "$start")" >>"$out/timing.tsv"
+    case $status in
+    0 | 1) ;;
+    124 | 125) echo "lab $id: $(sed -n 's/^grade-sandbox: //p' "$work/sandbox.err" | tail -n 1); the tests with no result count as failed" >>"$out/notes.txt" ;;
+    126) cat "$work/sandbox.err" >&2; exit 3 ;;
+    *) how="ended with status $status"
+        ((status <= 128)) || how="was killed (SIG$(kill -l $((status - 128)) 2>/dev/null || echo $((status - 128))))"
+        echo "lab $id: the test run $how, by a program of the lab or a limit; the tests with no result count as failed" >>"$out/notes.txt" ;;
+    esac
+    safe_copy "$run/results/$dir.tap" "$out/labs/$dir.tap" $((GRADE_FSIZE_MB << 20)) || : >"$out/labs/$dir.tap"
+    safe_copy "$run/check.log" "$out/labs/$dir.log" 262144 || : >"$out/labs/$dir.log"
+    $wb join "$id" "$out/labs/$dir.tap" "$bats" "$out/labs/$dir.json"
+    if safe_copy "$run/results/$dir.json" "$work/json" 1048576 && ((status <= 1)) &&
+        ! cmp -s <($wb results "$work/json" 2>/dev/null) <($wb results "$out/labs/$dir.json"); then
+        echo "lab $id: tools/check.sh's results did not match its TAP: graded from the TAP" >>"$out/notes.txt"
+    fi
+    chmod -R u+rwX "$run" 2>/dev/null || true
+    rm -rf "$run" "$work/json"
+done <<<"$labs"
+
+LAB=$(cut -f1 <<<"$labs" | paste -sd' ') $wb report "$out" "$name"
+cat "$out/summary.txt"

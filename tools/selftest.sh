@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# tools/selftest.sh - the project's own test suite (make test). Every check is
+# counted; the last line is "N passed, N failed".
+#
+#  - the course check: manifest, TODOs, tests, points, hints and files agree
+#  - the committed starters are what tools/gen-starter.sh makes of the solutions
+#  - solutions and starters compile with -Wall -Wextra -Werror, clang-format clean
+#  - every graded test passes on solutions/, and again under valgrind (but in
+#    the labs that run in the VM)
+#  - every graded test fails on the starter (labs/)
+#  - shellcheck on every script; the data layer's unit and golden tests
+#    (tests/tools/test_*.py); the tests of the tooling (tests/tools/*.bats)
+#  - the book builds, in its three formats, with every chapter in it
+# LAB=NN narrows the per-lab checks to that lab (the rest always run).
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root" || exit 2
+export BATS_LIB_PATH=${BATS_LIB_PATH:-/usr/lib/bats}
+wb=tools/wb.py
+passed=0 failed=0
+log=build/selftest${LAB:+-$LAB}; rm -rf "$log"; mkdir -p "$log"
+
+# check DESCRIPTION COMMAND... : run it quietly; count and print the result,
+# with the command's output when it fails.
+check() {
+    local what=$1 out; shift
+    if out=$("$@" 2>&1); then
+        passed=$((passed + 1)); printf 'ok    %s\n' "$what"
+    else
+        failed=$((failed + 1)); printf 'FAIL  %s\n' "$what"; head -n 30 <<<"$out" | sed 's/^/      /'
+    fi
+}
+
+# count_results JSON WANT WHAT : one check per graded test in a tools/check.sh
+# result file: its result must be WANT (a missing file: one failed check).
+count_results() {
+    local res name
+    if [[ ! -s $1 ]]; then check "$3: results" false; return; fi
+    while IFS=$'\t' read -r res _ _ _ name; do
+        check "$3: $name" expect_result "$res" "$2" "$1" "$name"
+    done < <($wb results "$1")
+}
+expect_result() {
+    [[ $1 == "$2" ]] && return 0
+    if [[ $2 == fail ]]; then echo "this test passes on the starter: it cannot fail"; return 1; fi
+    $wb output "$3" "$4"
+    return 1
+}
+
+# tap_checks TAPFILE PREFIX : one check per test of a TAP stream.
+tap_checks() {
+    local line
+    while IFS= read -r line; do
+        case $line in
+        "ok "*) check "$2: ${line#ok * }" true ;;
+        "not ok "*) check "$2: ${line#not ok * }" sed -n "/^not ok ${line#not ok }/,/^ok /p" "$1" ;;
+        esac
+    done < <(grep -E '^(not )?ok ' "$1")
+    grep -qE '^(not )?ok ' "$1" || check "$2: tests ran" cat "$1"
+}
+
+# The C files of a lab to keep clang-format clean: its solution, and the given
+# code of a lab with a tree of its own (not its starters, made from the solution).
+c_files() {
+    local sol=$1 tree=$2 f
+    find "$sol" -maxdepth 1 -name '*.[ch]'
+    [[ $($wb get "$3" tree) ]] || return 0
+    find "$tree" -mindepth 2 -name '*.[ch]' | while read -r f; do [[ -e $sol/${f##*/} ]] || echo "$f"; done
+}
+
+check "the course check (course.toml, TODOs, tests, hints, files)" $wb check-course
+
+if [[ -n ${LAB:-} ]]; then
+    lablist=$($wb lab "$LAB") || exit 2
+else
+    lablist=$($wb labs)
+fi
+while IFS=$'\t' read -r id dir _; do
+    sol=$($wb tree "$id" solutions) tree=$($wb tree "$id" labs)
+    check "$dir: starters equal tools/gen-starter.sh's output" tools/gen-starter.sh --check "$dir"
+    if [[ $($wb get "$id" tree) ]]; then # a lab with its own tree builds with its own Makefile
+        check "$dir: the reference builds without warnings" make -s -C "$tree" build LABS=solutions
+        check "$dir: the starter builds without warnings" make -s -C "$tree" build LABS=labs
+    else
+        check "$dir: solutions compile with -Wall -Wextra -Werror" make -s build LAB="$id" LABS=solutions
+        check "$dir: starters compile with -Wall -Wextra -Werror" make -s build LAB="$id" LABS=labs
+    fi
+    mapfile -t cfiles < <(c_files "$sol" "$tree" "$id")
+    check "$dir: its C code is clang-format clean" clang-format --dry-run -Werror "${cfiles[@]}"
+done <<<"$lablist"
+
+export LAB
+LABS=solutions BUILD=build/solutions RESULTS=$log/solutions tools/check.sh >"$log/solutions.txt" 2>&1
+LABS=labs BUILD=build/labs RESULTS=$log/starters tools/check.sh >"$log/starters.txt" 2>&1
+WB_VALGRIND=1 LABS=solutions BUILD=build/solutions RESULTS=$log/valgrind tools/check.sh >"$log/valgrind.txt" 2>&1
+while IFS=$'\t' read -r id dir _; do
+    count_results "$log/solutions/$dir.json" pass "$dir: solution passes"
+    # (A lab that runs in the VM skips its tests under valgrind: nothing to count.)
+    [[ $($wb get "$id" vm) == true ]] ||
+        count_results "$log/valgrind/$dir.json" pass "$dir: solution passes under valgrind"
+    count_results "$log/starters/$dir.json" fail "$dir: starter fails"
+done <<<"$lablist"
+
+# The scripts: the tools, the tests and their helpers, the VM harness (kernel-lab/vm/),
+# and each lab's observation and benchmark scripts, wherever the lab lives.
+shopt -s nullglob
+scripts=(tools/*.sh tests/lib/*.bash tests/*.bats tests/tools/*.bats tests/grader/*.sh
+    labs/common/*.bash kernel-lab/vm/* .ci/run)
+while IFS=$'\t' read -r id _; do
+    t=$($wb tree "$id" labs)
+    scripts+=("$t"/observe/* "$t"/bench/*.sh)
+done < <($wb labs)
+shopt -u nullglob
+for s in "${scripts[@]}"; do
+    check "shellcheck $s" shellcheck -x "$s"
+done
+
+python3 -m unittest discover -v -s tests/tools -p 'test_*.py' >"$log/python.txt" 2>&1
+while IFS= read -r line; do
+    case $line in
+    *" ... ok") check "data layer: ${line% ... ok}" true ;;
+    *" ... "*) check "data layer: ${line% ... *}" sed -n "/^=====/,\$p" "$log/python.txt" ;;
+    esac
+done < <(grep -E '^test_.* \.\.\. ' "$log/python.txt")
+grep -qE '^test_.* \.\.\. ' "$log/python.txt" || check "data layer: tests ran" cat "$log/python.txt"
+
+bats --tap tests/tools/ >"$log/tools.tap" 2>&1
+tap_checks "$log/tools.tap" tooling
+
+check "the book builds (HTML, PDF, EPUB)" tools/book.sh "$log/book"
+while IFS=$'\t' read -r id dir _; do
+    check "the book has the chapter $dir" grep -q "id=\"lab-$id\"" "$log/book/workbook.html"
+done <<<"$lablist"
+
+echo
+echo "$passed passed, $failed failed"
+((failed == 0))

@@ -1,0 +1,734 @@
+#!/usr/bin/env python3
+"""tools/wb.py - the workbook's data layer: every piece of structured data the
+tools read or write goes through this one module (Python's standard library only).
+
+    the manifest     course.toml, read as real TOML and checked: load_course()
+    a lab's files    Lab.path(BASE): where its files are in labs/, solutions/ or a
+                     student's tree (the one rule, with the manifest's `tree` key)
+    the tests        bats_tests(): each test's name, task and points (its tags)
+    the results      read_tap() + join(): a lab's TAP joined with its tests' points
+    every format     the summary, Gradescope results.json, JUnit XML, TAP, the class CSV
+    the course check check_course(): manifest, TODOs, tests, hints and files agree
+
+The command-line face is for the bash tools; `tools/wb.py help` lists it.
+Exit status: 0 done, 1 a negative answer (no such lab, a check failed), 2 bad input.
+"""
+
+import csv
+import io
+import json
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11 (Ubuntu 22.04): Debian's python3-tomli
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class WbError(Exception):
+    """Bad input: the message names the file (and line) and what is wrong."""
+
+
+# ---------------------------------------------------------------------------
+# The manifest
+
+@dataclass
+class Task:
+    lab: str
+    id: str
+    title: str
+    points: int
+    hint: str
+
+
+@dataclass
+class Lab:
+    id: str
+    dir: str
+    title: str
+    tree: str = ""      # where the lab's files live when not in labs/DIR (kernel-lab)
+    vm: bool = False    # its tests run in Debian's kernel under QEMU: no valgrind pass
+    memory: int = 0     # the grader's limits for the lab (0: the grader's default)
+    timeout: int = 0
+    tasks: list = field(default_factory=list)
+
+    def path(self, base="labs"):
+        """Where this lab's files are in the tree BASE: labs (the student's tree),
+        solutions, or any directory. BASE/DIR, except for a lab with a `tree`
+        key, which is TREE beside BASE when BASE is a labs/ directory (the
+        student's kernel-lab/ sits beside labs/), and BASE/TREE elsewhere."""
+        base = str(base).rstrip("/") or "/"
+        if not self.tree:
+            return os.path.join(base, self.dir)
+        if os.path.basename(base) == "labs":
+            return os.path.join(os.path.dirname(base), self.tree)
+        return os.path.join(base, self.tree)
+
+    def deps(self):
+        """The groups of tools/deps.sh this lab's grading needs."""
+        return ["core", "kernel"] if self.vm else ["core"]
+
+
+LAB_KEYS = {"id": str, "dir": str, "title": str, "tree": str, "vm": bool,
+            "memory": int, "timeout": int, "task": list}
+TASK_KEYS = {"id": str, "title": str, "points": int, "hint": str}
+REQUIRED_LAB = ("id", "dir", "title")
+REQUIRED_TASK = ("id", "title", "points", "hint")
+
+
+def _key_lines(text):
+    """(lab index, task index or None, key) -> line number, for messages:
+    tomllib gives no positions once a file has been read."""
+    where, lab, task = {}, -1, None
+    for n, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if re.match(r"^\[\[\s*lab\s*\]\]", s):
+            lab, task = lab + 1, None
+            where[(lab, None, None)] = n
+        elif re.match(r"^\[\[\s*lab\s*\.\s*task\s*\]\]", s):
+            task = 0 if task is None else task + 1
+            where[(lab, task, None)] = n
+        else:
+            m = re.match(r'^("?)([A-Za-z0-9_-]+)\1\s*=', s)
+            if m:
+                where.setdefault((lab, task, m.group(2)), n)
+    return where
+
+
+def _check_table(table, keys, required, what, at):
+    for key, value in table.items():
+        if key not in keys:
+            raise WbError(f"{at(key)}: {what}: unknown key '{key}' (known: {', '.join(k for k in keys if k != 'task')})")
+        want = keys[key]
+        # bool is an int in Python: a number must not be true/false, nor the reverse.
+        if not isinstance(value, want) or (want is int and isinstance(value, bool)):
+            kind = {str: "a string", int: "a whole number", bool: "true or false", list: "tables"}[want]
+            raise WbError(f"{at(key)}: {what}: '{key}' must be {kind}, not {value!r}")
+        if want is str and key != "hint" and (not value.strip() or "\n" in value or "\t" in value):
+            raise WbError(f"{at(key)}: {what}: '{key}' must be one line of text, not {value!r}")
+    for key in required:
+        if key not in table:
+            raise WbError(f"{at(None)}: {what}: the key '{key}' is missing")
+
+
+def load_course(path=None):
+    """The labs of course.toml, in order, each with its tasks; WbError on any
+    problem, naming the file, the line and the key."""
+    path = Path(path or os.environ.get("COURSE_MANIFEST") or ROOT / "course.toml")
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except OSError as e:
+        raise WbError(f"{path}: cannot read it: {e.strerror}") from None
+    except UnicodeDecodeError as e:
+        raise WbError(f"{path}: not UTF-8 text (byte {e.start})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise WbError(f"{path}: not valid TOML: {e}") from None
+    lines = _key_lines(text)
+    name = path.name
+
+    def at(lab, task):
+        def where(key):
+            n = lines.get((lab, task, key)) or lines.get((lab, task, None))
+            return f"{name}:{n}" if n else name
+        return where
+
+    extra = [k for k in data if k != "lab"]
+    if extra:
+        raise WbError(f"{name}:{lines.get((-1, None, extra[0]), '?')}: unknown top-level key '{extra[0]}' (only [[lab]] tables)")
+    if not isinstance(data.get("lab"), list) or not data["lab"]:
+        raise WbError(f"{name}: no [[lab]] table")
+    labs, seen = [], {}
+    for i, t in enumerate(data["lab"]):
+        _check_table(t, LAB_KEYS, REQUIRED_LAB, f"lab #{i + 1}", at(i, None))
+        what = f"lab {t['id']}"
+        if not re.fullmatch(r"[0-9]{2}", t["id"]):
+            raise WbError(f"{at(i, None)('id')}: {what}: the id must be two digits")
+        if not re.fullmatch(re.escape(t["id"]) + r"-[a-z0-9]+(-[a-z0-9]+)*", t["dir"]):
+            raise WbError(f"{at(i, None)('dir')}: {what}: dir must be ID-topic in lower case, like {t['id']}-some-topic")
+        if "tree" in t and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", t["tree"]):
+            raise WbError(f"{at(i, None)('tree')}: {what}: tree must be one directory name")
+        for key in ("id", "dir"):
+            if (key, t[key]) in seen:
+                raise WbError(f"{at(i, None)(key)}: {what}: {key} '{t[key]}' is also lab #{seen[(key, t[key])]}'s")
+            seen[(key, t[key])] = i + 1
+        lab = Lab(**{k: v for k, v in t.items() if k != "task"})
+        tids = set()
+        for j, tt in enumerate(t.get("task", [])):
+            _check_table(tt, TASK_KEYS, REQUIRED_TASK, f"{what}, task #{j + 1}", at(i, j))
+            if not re.fullmatch(r"[0-9]+\.[0-9]+", tt["id"]):
+                raise WbError(f"{at(i, j)('id')}: {what}: a task id is N.M, not {tt['id']!r}")
+            if tt["id"] in tids:
+                raise WbError(f"{at(i, j)('id')}: {what}: task {tt['id']} appears twice")
+            if tt["points"] <= 0:
+                raise WbError(f"{at(i, j)('points')}: {what}, task {tt['id']}: points must be positive")
+            if not tt["hint"].strip():
+                raise WbError(f"{at(i, j)('hint')}: {what}, task {tt['id']}: the hint is empty")
+            tids.add(tt["id"])
+            lab.tasks.append(Task(lab=lab.id, **tt))
+        labs.append(lab)
+    return labs
+
+
+def find_lab(labs, want):
+    """The lab whose id, dir or tree is WANT (a trailing / or a path ignored)."""
+    want = want.rstrip("/").rsplit("/", 1)[-1]
+    for lab in labs:
+        if want in (lab.id, lab.dir) or (lab.tree and want == lab.tree):
+            return lab
+    return None
+
+
+def build_dir(labs_tree, root=ROOT):
+    """Where the programs of the tree LABS are built: $BUILD if set, else
+    build/NAME (NAME: the tree's last component, labs or solutions), under root."""
+    build = os.environ.get("BUILD") or os.path.join("build", os.path.basename(os.path.abspath(labs_tree)))
+    return os.path.join(root, build)
+
+
+# ---------------------------------------------------------------------------
+# Tests and results
+
+TAG_RE = re.compile(r"^# bats test_tags=(.*)$")
+TEST_RE = re.compile(r'^@test "((?:[^"\\]|\\.)*)" *\{ *(\}\s*)?$')
+
+
+def bats_tests(path):
+    """[(name, task, points)] of a bats file, from each test's
+    `# bats test_tags=task:N_M,points:P` line (bats tags cannot hold a dot)."""
+    out, tags = [], {}
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        m = TAG_RE.match(line)
+        if m:
+            tags = dict(kv.split(":", 1) for kv in m.group(1).split(",") if ":" in kv)
+            continue
+        m = TEST_RE.match(line)
+        if m:
+            name = re.sub(r"\\(.)", r"\1", m.group(1))
+            points = tags.get("points", "0")
+            if not points.isdigit():
+                raise WbError(f"{path}:{n}: points:{points} is not a whole number")
+            out.append((name, tags.get("task", "").replace("_", "."), int(points)))
+            tags = {}
+    return out
+
+
+TAP_RESULT = re.compile(r"^(not )?ok ([0-9]+) (.*)$")
+BATS_NOISE = re.compile(r"^ *\(?(in test file|from function) |^  `.*. failed$")
+
+
+@dataclass
+class TapResult:
+    number: int
+    name: str
+    ok: bool
+    skip: bool = False
+    timeout: str = ""           # seconds, when bats stopped the test
+    lines: list = field(default_factory=list)   # its "# " lines, bats' own left out
+
+
+def read_tap(text):
+    """The results of a TAP stream (bats --tap): [TapResult], in stream order.
+    Text is decoded leniently: a program's output may be any bytes."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    results, cur = [], None
+    for line in text.split("\n"):  # only \n ends a line: a \r is part of the output
+        m = TAP_RESULT.match(line)
+        if m:
+            name, skip, secs = m.group(3), False, ""
+            if re.search(r" # skip( .*)?$", name):
+                name, skip = re.sub(r" # skip( .*)?$", "", name), True
+            t = re.search(r" # timeout after ([0-9]+)s$", name)
+            if t:
+                name, secs = name[:t.start()], t.group(1)
+            cur = TapResult(int(m.group(2)), name, m.group(1) is None, skip, secs)
+            results.append(cur)
+        elif cur is not None and line.startswith("# "):
+            if not BATS_NOISE.search(line[2:]):
+                cur.lines.append(line[2:])
+    return results
+
+
+def join(lab, tap_text, tests, max_lines=0, max_len=0):
+    """A lab's results: each test of the bats file (name, task, points) with its
+    result in the TAP. A test with no result failed: bats was stopped during it,
+    or before it. Failure text is capped at max_lines lines of max_len characters
+    (0: no cap). Lines of the TAP that are not results of this file's tests,
+    twice or out of order, are listed as anomalies."""
+    tap = read_tap(tap_text)
+    by_name, anomalies, names = {}, [], {t[0] for t in tests}
+    for r in tap:
+        if r.name not in names:
+            anomalies.append(f"a result for no test of this lab: {r.name}")
+        elif r.name in by_name:
+            anomalies.append(f"a second result for: {r.name}")
+        else:
+            by_name[r.name] = r
+    out, stopped = [], False
+    for name, task, points in tests:
+        r = by_name.get(name)
+        if r is None:
+            status = "fail"
+            output = ("not run: the lab's test run had stopped before this test" if stopped else
+                      "no result: the lab's test run stopped during this test (killed, or out of its limits)")
+            stopped = True
+        else:
+            status = "pass" if r.ok else "fail"
+            lines = r.lines if not r.ok else []
+            if r.timeout:
+                lines = [f"the test did not finish within {r.timeout} s (stopped)"] + lines
+            if max_len:
+                lines = [ln if len(ln) <= max_len else ln[:max_len] + " ..." for ln in lines]
+            if max_lines and len(lines) > max_lines:
+                lines = lines[:max_lines] + [f"... ({len(lines) - max_lines} more lines cut)"]
+            output = "\n".join(lines)
+        out.append({"name": name, "task": task, "points": points if status == "pass" else 0,
+                    "max": points, "status": status, "output": output})
+    return {"lab": lab.id, "dir": lab.dir, "title": lab.title, "tests": out, "anomalies": anomalies}
+
+
+def read_results(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def write_json(path, data):
+    Path(path).write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------
+# Text made safe for each format
+
+ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+XML_BAD = re.compile(r"[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def for_terminal(s):
+    """Text a terminal shows as it is: escape sequences (cursor moves, colours,
+    clipboard writes) and other control characters written out visibly."""
+    s = ESCAPES.sub(lambda m: "\\e" + m.group(0)[1:].replace("\x1b", "\\e").replace("\x07", "\\a"), s)
+    return CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256 else f"\\u{ord(m.group(0)):04x}", s)
+
+
+def for_xml(s):
+    """Text XML 1.0 accepts (and a terminal shows as it is): the characters it
+    forbids written out visibly."""
+    return XML_BAD.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 256 else f"\\u{ord(m.group(0)):04x}",
+                      for_terminal(s))
+
+
+def csv_cell(s):
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    s = for_terminal(str(s)).replace("\n", "\\n")
+    return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+
+
+# ---------------------------------------------------------------------------
+# The student's view: tools/check.sh prints each lab, then the progress
+
+def lab_block(results, verbose=False, out=sys.stdout):
+    """One lab's lines for make check: every test with its points, the failure
+    text of the next task to work on (of every failed test when verbose)."""
+    tests = results["tests"]
+    nxt = next((t["task"] for t in tests if t["status"] == "fail"), None)
+    for t in tests:
+        word = "PASS" if t["status"] == "pass" else "FAIL"
+        print(f"  {word} {t['points']:>2}/{t['max']:<2} {for_terminal(t['name'])}", file=out)
+        if t["status"] == "fail" and (verbose or t["task"] == nxt):
+            lines = for_terminal(t["output"]).split("\n") if t["output"] else []
+            if not verbose and len(lines) > 12:
+                lines = lines[:12] + [f"... ({len(lines) - 12} more lines: make check VERBOSE=1)"]
+            for ln in lines:
+                print("         " + ln, file=out)
+    got, mx = sum(t["points"] for t in tests), sum(t["max"] for t in tests)
+    npass = sum(t["status"] == "pass" for t in tests)
+    print(f"  Lab {results['lab']}: {got}/{mx} points ({npass} of {len(tests)} tests pass)", file=out)
+
+
+def progress(labs, all_results, labs_base, out=sys.stdout):
+    """The progress bar over the labs graded, and the next thing to do: the
+    first failing test's task, its hint and where its TODO is. True: all pass."""
+    tests = [t for r in all_results for t in r["tests"]]
+    got, mx = sum(t["points"] for t in tests), sum(t["max"] for t in tests)
+    npass = sum(t["status"] == "pass" for t in tests)
+    w, f = 30, (30 * got // mx if mx else 0)
+    print(f"\nProgress [{'#' * f}{'.' * (w - f)}] {got}/{mx} points, {npass} of {len(tests)} tests pass", file=out)
+    if tests and npass == len(tests):
+        return True
+    for r in all_results:
+        task = next((t["task"] for t in r["tests"] if t["status"] == "fail"), None)
+        if task is None:
+            continue
+        lab = find_lab(labs, r["lab"])
+        t = next((x for x in lab.tasks if x.id == task), None)
+        title, hint = (t.title, t.hint) if t else ("(a task missing from course.toml)", "")
+        tree = lab.path(labs_base)
+        where = todo_file(tree, task) or tree
+        print(f"Next: lab {lab.id}, task {task}, {title}\n  Hint: {hint}\n"
+              f"  Open {where}, find \"TODO {task}\", then run: make check LAB={lab.id}", file=out)
+        break
+    return False
+
+
+def todo_file(tree, task):
+    """The first C file of TREE with `TODO task:` in it."""
+    for f in sorted(Path(tree).glob("*.[ch]")):
+        try:
+            if f"TODO {task}:" in f.read_text(encoding="utf-8", errors="replace"):
+                return str(f)
+        except OSError:
+            pass
+    return None
+
+
+# ---------------------------------------------------------------------------
+# The instructor's view: one grading in every format
+
+def grade_reports(outdir, name, labs, notes):
+    """From OUTDIR/labs/DIR.json of the labs graded: summary.txt, results.json
+    (Gradescope), junit.xml, results.tap. No timestamps and no paths of this
+    machine in any of them (they are compared as golden files)."""
+    outdir = Path(outdir)
+    graded = [(lab, read_results(outdir / "labs" / f"{lab.dir}.json"))
+              for lab in labs if (outdir / "labs" / f"{lab.dir}.json").exists()]
+    maxlines = int(os.environ.get("GRADE_SUMMARY_LINES", "8"))
+    (outdir / "summary.txt").write_text(summary(name, graded, notes, maxlines), encoding="utf-8")
+    write_json(outdir / "results.json", gradescope(graded, notes))
+    (outdir / "junit.xml").write_bytes(junit(name, graded))
+    (outdir / "results.tap").write_text(tap_of(graded), encoding="utf-8")
+
+
+def _totals(tests):
+    return (sum(t["points"] for t in tests), sum(t["max"] for t in tests),
+            sum(t["status"] == "pass" for t in tests), len(tests))
+
+
+def summary(name, graded, notes, maxlines=8):
+    out = [f"Submission {for_terminal(name)}"]
+    out += [f"  note: {for_terminal(n)}" for n in notes]
+    every = []
+    for lab, res in graded:
+        tests = res["tests"]
+        if not tests:
+            continue
+        every += tests
+        got, mx, npass, n = _totals(tests)
+        out.append(f"\nLab {lab.id}  {lab.title}  {got}/{mx} points ({npass} of {n} tests pass)")
+        order = [t.id for t in lab.tasks]
+        order += [t["task"] for t in tests if t["task"] not in order]
+        titles = {t.id: t.title for t in lab.tasks}
+        for task in dict.fromkeys(order):
+            mine = [t for t in tests if t["task"] == task]
+            if not mine:
+                continue
+            tg, tm, _, _ = _totals(mine)
+            out.append(f"  {task:<5} {tg:>2}/{tm:<2} {titles.get(task, '(a task missing from course.toml)')}")
+            for t in mine:
+                if t["status"] != "fail":
+                    continue
+                out.append(f"        FAIL {t['points']}/{t['max']} {for_terminal(t['name'])}")
+                lines = for_terminal(t["output"]).split("\n") if t["output"] else []
+                out += ["             " + ln for ln in lines[:maxlines]]
+                if len(lines) > maxlines:
+                    out.append(f"             ... ({len(lines) - maxlines} more lines in results.json)")
+    got, mx, npass, n = _totals(every)
+    out.append(f"\nTotal {got}/{mx} points ({npass} of {n} tests pass)")
+    return "\n".join(out) + "\n"
+
+
+def gradescope(graded, notes):
+    tests = []
+    for lab, res in graded:
+        for t in res["tests"]:
+            tests.append({"name": for_terminal(f"Lab {lab.id}: {t['name']}"), "number": f"{lab.id}.{t['task']}",
+                          "score": t["points"], "max_score": t["max"],
+                          "status": "passed" if t["status"] == "pass" else "failed",
+                          "output": for_terminal(t["output"]), "tags": [f"lab {lab.id}", f"task {t['task']}"],
+                          "visibility": "visible"})
+    return {"score": sum(t["score"] for t in tests), "output": "".join(for_terminal(n) + "\n" for n in notes),
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def junit(name, graded):
+    every = [t for _, r in graded for t in r["tests"]]
+    top = ET.Element("testsuites", name=for_xml(name), tests=str(len(every)),
+                     failures=str(sum(t["status"] == "fail" for t in every)))
+    for lab, res in graded:
+        tests = res["tests"]
+        if not tests:
+            continue
+        got, mx, npass, n = _totals(tests)
+        suite = ET.SubElement(top, "testsuite", name=for_xml(f"Lab {lab.id} {lab.title}"),
+                              tests=str(n), failures=str(n - npass))
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", name="points", value=str(got))
+        ET.SubElement(props, "property", name="max_points", value=str(mx))
+        for t in tests:
+            case = ET.SubElement(suite, "testcase", classname=f"lab{lab.id}.task{t['task']}",
+                                 name=for_xml(t["name"]))
+            props = ET.SubElement(case, "properties")
+            ET.SubElement(props, "property", name="points", value=str(t["points"]))
+            ET.SubElement(props, "property", name="max_points", value=str(t["max"]))
+            if t["status"] == "fail":
+                text = for_xml(t["output"])
+                ET.SubElement(case, "failure", message=text.split("\n", 1)[0]).text = text
+    ET.indent(top, space="  ")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(top, encoding="utf-8") + b"\n"
+
+
+def tap_of(graded):
+    every = [(lab, t) for lab, r in graded for t in r["tests"]]
+    out = [f"1..{len(every)}"]
+    for i, (lab, t) in enumerate(every, 1):
+        word = "ok" if t["status"] == "pass" else "not ok"
+        out.append(f"{word} {i} Lab {lab.id}: {for_terminal(t['name'])} ({t['points']}/{t['max']} points)")
+        if t["status"] == "fail" and t["output"]:
+            out += ["# " + ln for ln in for_terminal(t["output"]).split("\n")]
+    return "\n".join(out) + "\n"
+
+
+def class_csv(outdir, labs, out):
+    """grades.csv of a class: one row per graded student (a directory of OUTDIR
+    with a results.json), the points of each lab, the total."""
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["id"] + [f"lab{lab.id}" for lab in labs] + ["total"])
+    rows = 0
+    for d in sorted(p for p in Path(outdir).iterdir() if p.is_dir() and (p / "results.json").exists()):
+        points = []
+        for lab in labs:
+            f = d / "labs" / f"{lab.dir}.json"
+            points.append(sum(t["points"] for t in read_results(f)["tests"]) if f.exists() else 0)
+        w.writerow([csv_cell(d.name)] + points + [sum(points)])
+        rows += 1
+    return rows
+
+
+# ---------------------------------------------------------------------------
+# The course check (make test): the manifest, the code, the tests and the files agree
+
+TODO_RE = re.compile(r"TODO ([0-9]+\.[0-9]+):")
+LAB_FILES = re.compile(r"^(README\.md|[A-Za-z0-9_-]+\.[ch]|(observe|bench|figures)/[A-Za-z0-9._-]+)$")
+
+
+def solution_lines(text):
+    """The lines of a solution's //@solution blocks, blanks squeezed."""
+    out, on = [], False
+    for line in text.splitlines():
+        s = line.strip()
+        if s == "//@solution":
+            on = True
+        elif s in ("//@starter", "//@end"):
+            on = False
+        elif on:
+            out.append(" ".join(s.split()))
+    return out
+
+
+def check_course(root=ROOT):
+    """Every problem found, as 'where: what' lines (none: the course is whole)."""
+    root = Path(root)
+    labs = load_course(root / "course.toml")
+    problems = []
+    known = set()
+    for lab in labs:
+        where = f"lab {lab.id}"
+        starter, solution = Path(lab.path(root / "labs")), Path(lab.path(root / "solutions"))
+        bats = root / "tests" / f"{lab.dir}.bats"
+        known.add(lab.dir)
+        for part, ok in ((f"{starter.relative_to(root)}/README.md (the chapter)", (starter / "README.md").is_file()),
+                         (f"{solution.relative_to(root)}/ (the solution)", solution.is_dir()),
+                         (f"{starter.relative_to(root)}/observe/ (observation scripts)", any((starter / "observe").glob("*"))),
+                         (f"tests/{lab.dir}.bats (the tests)", bats.is_file())):
+            if not ok:
+                problems.append(f"{where}: no {part}")
+        code = {f.name: f.read_text(encoding="utf-8", errors="replace") for f in sorted(starter.glob("*.[ch]"))}
+        sols = {f.name: f.read_text(encoding="utf-8", errors="replace") for f in sorted(solution.glob("*.[ch]"))}
+        if not code:
+            problems.append(f"{where}: no starter code in {starter.relative_to(root)}")
+        for fname in sols:
+            if fname not in code:
+                problems.append(f"{where}: solution {fname} has no starter of the same name")
+        todos = {}
+        for fname, text in code.items():
+            for t in TODO_RE.findall(text):
+                todos.setdefault(t, fname)
+        tests = bats_tests(bats) if bats.is_file() else []
+        tasks = {t.id: t for t in lab.tasks}
+        tested = {}
+        for name, task, points in tests:
+            tested[task] = tested.get(task, 0) + points
+            if not task:
+                problems.append(f"tests/{lab.dir}.bats: test \"{name}\" has no task tag")
+            elif task not in tasks:
+                problems.append(f"tests/{lab.dir}.bats: test \"{name}\" is of task {task}, which course.toml does not list")
+            if task and not name.startswith(task + " "):
+                problems.append(f"tests/{lab.dir}.bats: test \"{name}\" does not start with its task {task}")
+            if points <= 0:
+                problems.append(f"tests/{lab.dir}.bats: test \"{name}\" has no points")
+        for t in lab.tasks:
+            if t.id not in todos:
+                problems.append(f"{where}: task {t.id} has no \"TODO {t.id}:\" in {starter.relative_to(root)}/*.[ch]")
+            if t.id not in tested:
+                problems.append(f"{where}: task {t.id} has no test in tests/{lab.dir}.bats")
+            elif tested[t.id] != t.points:
+                problems.append(f"{where}: task {t.id} has {t.points} points in course.toml, its tests {tested[t.id]}")
+            hint = " ".join(t.hint.split())
+            for fname, text in sols.items():
+                for line in solution_lines(text):
+                    if len(line) >= 16 and line in hint:
+                        problems.append(f"{where}: the hint of task {t.id} gives the solution's line ({fname}): {line}")
+                        break
+        for t, fname in todos.items():
+            if t not in tasks:
+                problems.append(f"{where}: {fname} has \"TODO {t}:\", a task course.toml does not list")
+        if not lab.tree:
+            for f in sorted(starter.rglob("*")):
+                rel = f.relative_to(starter).as_posix()
+                if f.is_file() and not LAB_FILES.match(rel):
+                    problems.append(f"{where}: a stray file labs/{lab.dir}/{rel}")
+        for f in sorted(solution.rglob("*")):
+            rel = f.relative_to(solution).as_posix()
+            if f.is_file() and not re.fullmatch(r"[A-Za-z0-9_-]+\.[ch]|\.clang-format", rel):
+                problems.append(f"{where}: a stray file {solution.relative_to(root)}/{rel}")
+    for top, allowed in (("labs", known | {"common"}), ("solutions", known | {lab.tree for lab in labs if lab.tree})):
+        for d in sorted((root / top).iterdir()):
+            if d.name not in allowed:
+                problems.append(f"{top}/{d.name}: not a lab of course.toml")
+    return list(dict.fromkeys(problems))
+
+
+# ---------------------------------------------------------------------------
+# The command-line face
+
+USAGE = """usage: tools/wb.py COMMAND ...
+  labs                          ID<TAB>DIR<TAB>TITLE of each lab, in order
+  lab ID|DIR|TREE               that lab's line (exit 1 if there is none)
+  get ID KEY                    one key of a lab: tree, vm (true/false), memory, timeout
+  tasks [ID]                    LAB<TAB>TASK<TAB>POINTS<TAB>TITLE<TAB>HINT of each task
+  tree ID BASE                  where lab ID's files are in the tree BASE (labs, solutions, ...)
+  deps [ID...]                  the tools/deps.sh groups those labs (default all) need
+  build-dir LABS                where the programs of the tree LABS are built
+  editable ROOT                 the files a student may change, in the tree ROOT
+  tests BATS                    NAME<TAB>TASK<TAB>POINTS of each test of a bats file
+  join ID TAP BATS OUT.json     a lab's results: its TAP joined with its tests' points
+                                (GRADE_MAX_LINES, GRADE_MAX_LINE cap the failure text)
+  results RESULTS.json          STATUS<TAB>TASK<TAB>POINTS<TAB>MAX<TAB>NAME of each test
+  output RESULTS.json NAME      the failure text of one test
+  show RESULTS.json [-v]        a lab's lines for make check
+  progress LABS RESULTS.json... the progress bar and what to do next (exit 1: not all pass)
+  report OUTDIR NAME            OUTDIR/labs/*.json -> summary.txt, results.json, junit.xml,
+                                results.tap (notes from OUTDIR/notes.txt)
+  class-csv OUTDIR              a class's grades.csv, on standard output
+  check-course [ROOT]           the course check (make test)"""
+
+
+def _lab(labs, want):
+    lab = find_lab(labs, want)
+    if lab is None:
+        raise LookupError(f"no lab {want} in course.toml")
+    return lab
+
+
+def main(argv):
+    if not argv or argv[0] in ("help", "-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    cmd, args = argv[0], argv[1:]
+    labs = load_course()
+    p = print
+    if cmd == "labs":
+        for lab in labs:
+            p(f"{lab.id}\t{lab.dir}\t{lab.title}")
+    elif cmd == "lab" and len(args) == 1:
+        lab = _lab(labs, args[0])
+        p(f"{lab.id}\t{lab.dir}\t{lab.title}")
+    elif cmd == "get" and len(args) == 2:
+        lab = _lab(labs, args[0])
+        if args[1] not in ("tree", "vm", "memory", "timeout", "dir", "title", "id"):
+            raise WbError(f"get: no key '{args[1]}'")
+        v = getattr(lab, args[1])
+        p(("true" if v else "false") if isinstance(v, bool) else (v or ""))
+    elif cmd == "tasks" and len(args) <= 1:
+        for lab in labs if not args else [_lab(labs, args[0])]:
+            for t in lab.tasks:
+                p(f"{lab.id}\t{t.id}\t{t.points}\t{t.title}\t{t.hint}")
+    elif cmd == "tree" and len(args) == 2:
+        p(_lab(labs, args[0]).path(args[1]))
+    elif cmd == "deps":
+        chosen = [_lab(labs, a) for a in args] or labs
+        p(" ".join(dict.fromkeys(g for lab in chosen for g in lab.deps())))
+    elif cmd == "build-dir" and len(args) == 1:
+        p(build_dir(args[0]))
+    elif cmd == "editable" and len(args) == 1:
+        root = Path(args[0])
+        for lab in labs:
+            d = Path(lab.path(root / "labs"))
+            for f in sorted(d.glob("*.[ch]")):
+                if (f.is_file() and not f.is_symlink() and re.fullmatch(r"[A-Za-z0-9._-]+", f.name)
+                        and TODO_RE.search(f.read_text(encoding="utf-8", errors="replace"))):
+                    p(f.relative_to(root).as_posix())
+    elif cmd == "tests" and len(args) == 1:
+        for name, task, points in bats_tests(args[0]):
+            p(f"{name}\t{task}\t{points}")
+    elif cmd == "join" and len(args) == 4:
+        lab = _lab(labs, args[0])
+        tap = Path(args[1]).read_bytes() if Path(args[1]).exists() else b""
+        res = join(lab, tap, bats_tests(args[2]), int(os.environ.get("GRADE_MAX_LINES", "0")),
+                   int(os.environ.get("GRADE_MAX_LINE", "0")))
+        write_json(args[3], res)
+    elif cmd == "results" and len(args) == 1:
+        for t in read_results(args[0])["tests"]:
+            p(f"{t['status']}\t{t['task']}\t{t['points']}\t{t['max']}\t{t['name']}")
+    elif cmd == "output" and len(args) == 2:
+        t = next((t for t in read_results(args[0])["tests"] if t["name"] == args[1]), None)
+        if t is None:
+            raise LookupError(f"no test {args[1]!r} in {args[0]}")
+        p(for_terminal(t["output"]))
+    elif cmd == "show" and len(args) in (1, 2):
+        lab_block(read_results(args[0]), verbose=args[1:] == ["-v"])
+    elif cmd == "progress" and len(args) >= 1:
+        return 0 if progress(labs, [read_results(a) for a in args[1:]], args[0]) else 1
+    elif cmd == "report" and len(args) == 2:
+        notes_file = Path(args[0]) / "notes.txt"
+        notes = notes_file.read_bytes().decode("utf-8", "replace").split("\n")[:-1] if notes_file.exists() else []
+        chosen = labs
+        if os.environ.get("LAB"):
+            chosen = [_lab(labs, i) for i in re.split(r"[ ,]+", os.environ["LAB"].strip())]
+        grade_reports(args[0], args[1], chosen, notes)
+    elif cmd == "class-csv" and len(args) == 1:
+        chosen = labs
+        if os.environ.get("LAB"):
+            chosen = [_lab(labs, i) for i in re.split(r"[ ,]+", os.environ["LAB"].strip())]
+        class_csv(args[0], chosen, sys.stdout)
+    elif cmd == "check-course" and len(args) <= 1:
+        problems = check_course(Path(args[0]) if args else ROOT)
+        for line in problems:
+            p(line)
+        return 1 if problems else 0
+    else:
+        print(USAGE, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except WbError as e:
+        print(f"wb: {e}", file=sys.stderr)
+        sys.exit(2)
+    except LookupError as e:
+        print(f"wb: {e.args[0]}", file=sys.stderr)
+        sys.exit(1)
+    except BrokenPipeError:
+        sys.exit(141)
