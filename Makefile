@@ -11,6 +11,7 @@
 #   make gradescope     build/gradescope/autograder.zip
 #   make bench-grade    N=20: submissions graded per minute
 #   make bench LAB=NN   a lab's benchmark: a table of ratios and a figure (build/bench/)
+#   make soak N=50      the solutions' tests N times, root and not, under load
 
 LABS ?= labs
 LAB ?=
@@ -23,7 +24,7 @@ CPPFLAGS += -I labs/common
 
 export LABS LAB
 
-.PHONY: all check test book deps build starters clean help dist grade grade-class gradescope bench-grade bench
+.PHONY: all check test book deps build starters clean help dist grade grade-class gradescope bench-grade bench soak
 .SECONDEXPANSION:
 
 all: check
@@ -66,6 +67,10 @@ grade-class:
 gradescope:
 	@tools/deps.sh grader
 	@tools/gradescope.sh
+
+soak:
+	@tools/deps.sh core soak $$(tools/wb.py deps $(LAB))
+	@tools/soak.sh $(N)
 
 bench:
 	@tools/deps.sh core bench

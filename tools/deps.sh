@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/deps.sh - install the Debian/Ubuntu packages the workbook uses (make deps).
 #
-#   tools/deps.sh [GROUP...]     groups: core book kernel grader bench (default: all of them)
+#   tools/deps.sh [GROUP...]     groups: core book kernel grader bench soak (default: all of them)
 #
 # Idempotent: when every package is installed it only checks (well under a
 # second). Otherwise it runs apt-get (through sudo when not root); when it
@@ -12,10 +12,11 @@ declare -A group=(
     [core]="make gcc libc6-dev python3 PYTOML bats bats-assert bats-support bats-file strace valgrind shellcheck PERF"
     [book]="pandoc weasyprint"
     [bench]="gnuplot-nox"
+    [soak]="stress-ng"
     [kernel]="KIMAGE KHEADERS qemu-system-x86 busybox-static cpio xz-utils"
     [grader]="bubblewrap zip unzip git procps libxml2-utils"
 )
-order=(core book kernel grader bench)
+order=(core book kernel grader bench soak)
 
 (($# > 0)) || set -- "${order[@]}"
 wanted=()
