@@ -23,14 +23,18 @@ setup() { lab_setup; }
     make_file data $((2 * PS + 7))
     traced mcat data
     expect_status 0
-    trace_has "^mmap\(NULL, $((2 * PS + 7)), PROT_READ, MAP_(PRIVATE|SHARED), [0-9]+, 0\) = 0x" \
-        "one mmap() of the whole file (length $((2 * PS + 7)), PROT_READ, offset 0)"
-    local fd
-    fd=$(sed -n 's/^openat(.*"data", O_RDONLY.*) = \([0-9]*\)$/\1/p' "$TRACE")
-    [[ -n $fd ]] || fail "expected mcat to open 'data' read-only (openat ... O_RDONLY)"
-    trace_from '^openat\(.*"data"' | grep -Eq "^(read|pread64|readv)\($fd," &&
-        fail "expected no read() of the file: mcat must print it from the mapping"
-    true
+    local map
+    map=$(mmap_of data)
+    [[ -n $map ]] || fail "$(printf 'expected an mmap() of the file data; the trace has:\n%s' "$(trace_summary)")"
+    # Any correct flags: MAP_PRIVATE or MAP_SHARED(_VALIDATE), with extras such as MAP_POPULATE.
+    grep -Eq "^mmap\(NULL, $((2 * PS + 7)), [A-Z_|]+, [A-Z_|]+, [0-9]+, 0\) = 0x" <<<"$map" ||
+        fail "$(printf 'expected the mmap() to map the whole file: length %s, offset 0; it was:\n%s' $((2 * PS + 7)) "$map")"
+    grep -Eq "^mmap\([^,]*, [0-9]+, PROT_READ(\|[A-Z_]+)*, " <<<"$map" ||
+        fail "$(printf 'expected the mapping to be readable (PROT_READ); it was:\n%s' "$map")"
+    grep -Eq "^mmap\([^,]*, [0-9]+, [A-Z_|]+, (MAP_PRIVATE|MAP_SHARED|MAP_SHARED_VALIDATE)(\|MAP_[A-Z_]+)*, " <<<"$map" ||
+        fail "$(printf 'expected the flags to hold MAP_PRIVATE or MAP_SHARED (extra flags such as MAP_POPULATE are fine); they were:\n%s' "$map")"
+    expect_file_calls data 'fstat|newfstatat|statx|lseek|fadvise64|mmap|close' \
+        "mcat must print the file from the mapping, never read it"
 }
 
 # bats test_tags=task:1_1,points:2
@@ -73,12 +77,23 @@ setup() { lab_setup; }
 # bats test_tags=task:1_2,points:2
 @test "1.2 mapwrite asks for MAP_SHARED or MAP_PRIVATE, and never write()s the file" {
     make_file data "$PS" a
+    local mode want map opened
     for mode in shared private; do
         traced mapwrite "$mode" data 10 HELLO
         expect_status 0
-        trace_has "^mmap\(NULL, $PS, PROT_READ\|PROT_WRITE, MAP_${mode^^}, [0-9]+, 0\) = 0x" \
-            "mapwrite $mode to map the file with MAP_${mode^^}"
-        trace_lacks '^(write|pwrite64|writev)\([3-9],' "no write() to the file in mode $mode"
+        want=MAP_PRIVATE
+        [[ $mode == private ]] || want='MAP_SHARED|MAP_SHARED_VALIDATE'
+        map=$(mmap_of data)
+        grep -Eq "^mmap\(NULL, $PS, PROT_READ\|PROT_WRITE, ($want)(\|MAP_[A-Z_]+)*, [0-9]+, 0\) = 0x" <<<"$map" ||
+            fail "$(printf 'expected mapwrite %s to map the file with %s (and PROT_READ|PROT_WRITE); its mmap() was:\n%s' \
+                "$mode" "${want//|/ or }" "${map:-(none of the file)}")"
+        expect_file_calls data 'fstat|newfstatat|statx|mmap|close' "mapwrite $mode stores through the mapping, never write()s"
+        # Write access only where it is needed: a private mapping never writes the file.
+        want=O_RDONLY
+        [[ $mode == private ]] || want=O_RDWR
+        opened=$(trace_main | grep -E '^openat\(.*"data"' | head -n 1)
+        [[ $opened == *"\"data\", $want"* ]] ||
+            fail "$(printf 'expected mapwrite %s to open data with %s; it did:\n%s' "$mode" "$want" "$opened")"
     done
 }
 
@@ -88,7 +103,7 @@ setup() { lab_setup; }
     traced mapwrite shared data 0 HELLO
     expect_status 0
     local fd
-    fd=$(sed -n 's/^mmap(NULL, [0-9]*, PROT_READ|PROT_WRITE, MAP_SHARED, \([0-9]*\), 0) = 0x.*/\1/p' "$TRACE")
+    fd=$(sed -En 's/^mmap\(NULL, [0-9]+, PROT_READ\|PROT_WRITE, MAP_SHARED[A-Z_|]*, ([0-9]+), 0\) = 0x.*/\1/p' "$TRACE")
     [[ -n $fd ]] || fail "expected a shared mmap() of the file (task 1.2 first)"
     # Between the mmap() and the second open of the file (for pread), fd must be closed.
     sed -n '/^mmap(NULL, [0-9]*, PROT_READ|PROT_WRITE, MAP_SHARED/,/^openat(.*"data"/p' "$TRACE" |
@@ -116,7 +131,7 @@ setup() { lab_setup; }
     traced mcat data 5000 100
     expect_status 0
     local start=$((5000 / PS * PS))
-    trace_has "^mmap\(NULL, $((5000 - start + 100)), PROT_READ, MAP_(PRIVATE|SHARED), [0-9]+, $(printf '0x%x' $start)\) = 0x" \
+    trace_has "^mmap\(NULL, $((5000 - start + 100)), PROT_READ(\|[A-Z_]+)*, MAP_(PRIVATE|SHARED|SHARED_VALIDATE)(\|MAP_[A-Z_]+)*, [0-9]+, $(printf '0x%x' $start)\) = 0x" \
         "mmap() at file offset $start (5000 rounded down to a page) for $((5000 - start + 100)) bytes"
 }
 
@@ -130,6 +145,10 @@ setup() { lab_setup; }
         expect_status 0
         expect_eq "mapping length for a $size-byte file" $(((size + PS - 1) / PS * PS)) "$(field 'mapping length')"
     done
+    # The length is the kernel's answer, read from /proc/self/maps, not computed.
+    traced pastend data
+    trace_main | grep -Eq '^openat\(.*"/proc/self/maps"' ||
+        fail "expected pastend to read the mapping's length in /proc/self/maps (it never opened it)"
 }
 
 # bats test_tags=task:2_3,points:2
@@ -189,6 +208,7 @@ mprobe_fails() {
 # bats test_tags=task:3_2,points:2
 @test "3.2 mprobe explains the likely cause of each error on its own line" {
     make_file data "$PS" a
+    local causes=
     mkdir dir
     for args in "file=data open=ro prot=rw flags=shared" "file=data len=0" "file=dir open=ro" "file=-"; do
         # shellcheck disable=SC2086 # the words are separate arguments
@@ -196,7 +216,11 @@ mprobe_fails() {
         expect_status 1
         grep -Eq '^mprobe: likely cause: .{10,}' <<<"$output" ||
             fail "expected a line 'mprobe: likely cause: ...' for mprobe $args; it printed: $output"
+        causes+=$(grep '^mprobe: likely cause: ' <<<"$output")$'\n'
     done
+    # Four different errors (EACCES, EINVAL, ENODEV, EBADF), four different causes.
+    [[ $(sort -u <<<"${causes%$'\n'}" | wc -l) == 4 ]] ||
+        fail "$(printf 'expected a different cause for each of EACCES, EINVAL, ENODEV and EBADF; mprobe said:\n%s' "$causes")"
 }
 
 # --- 4.1 / 4.2 anonfork ------------------------------------------------------

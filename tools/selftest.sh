@@ -47,13 +47,19 @@ expect_result() {
     return 1
 }
 
+# shown_failure COMMAND... : a failed check whose explanation COMMAND prints.
+shown_failure() {
+    "$@"
+    return 1
+}
+
 # tap_checks TAPFILE PREFIX : one check per test of a TAP stream.
 tap_checks() {
     local line
     while IFS= read -r line; do
         case $line in
         "ok "*) check "$2: ${line#ok * }" true ;;
-        "not ok "*) check "$2: ${line#not ok * }" sed -n "/^not ok ${line#not ok }/,/^ok /p" "$1" ;;
+        "not ok "*) check "$2: ${line#not ok * }" shown_failure sed -n "/^not ok ${line#not ok }/,/^ok /p" "$1" ;;
         esac
     done < <(grep -E '^(not )?ok ' "$1")
     grep -qE '^(not )?ok ' "$1" || check "$2: tests ran" cat "$1"
@@ -159,7 +165,7 @@ python3 -m unittest discover -v -s tests/tools -p 'test_*.py' >"$log/python.txt"
 while IFS= read -r line; do
     case $line in
     *" ... ok") check "data layer: ${line% ... ok}" true ;;
-    *" ... "*) check "data layer: ${line% ... *}" sed -n "/^=====/,\$p" "$log/python.txt" ;;
+    *" ... "*) check "data layer: ${line% ... *}" shown_failure sed -n "/^=====/,\$p" "$log/python.txt" ;;
     esac
 done < <(grep -E '^test_.* \.\.\. ' "$log/python.txt")
 grep -qE '^test_.* \.\.\. ' "$log/python.txt" || check "data layer: tests ran" cat "$log/python.txt"

@@ -116,6 +116,40 @@ trace_lacks() {
 # lines: the part of a trace worth showing a student.
 trace_summary() { trace_main "$TRACE" | grep -Ev '^(\+\+\+|---)' | head -n 15; }
 
+# file_calls PATH : the system calls the program made on the descriptor it
+# opened PATH with (its first openat() of a name ending in PATH), up to that
+# descriptor's close(): NAME<TAB>LINE, one a line. A call counts when the
+# descriptor is what it acts on: its first argument, mmap()'s fifth,
+# sendfile()'s second, splice()'s and copy_file_range()'s third, tee()'s second.
+file_calls() {
+    trace_main | awk -v path="$1" -v q='"' '
+        !on && /^openat\(/ && index($0, "/" path q) + index($0, q path q) && / = [0-9]+$/ {
+            fd = $NF; on = 1; next }
+        on && match($0, /^[a-z0-9_]+\(/) {
+            name = substr($0, 1, RLENGTH - 1); n = split(substr($0, RLENGTH + 1), a, ", ")
+            sub(/\).*/, "", a[1]); sub(/\).*/, "", a[n])
+            if (a[1] == fd || (name == "mmap" && a[5] == fd) || (name == "sendfile" && a[2] == fd) ||
+                ((name == "splice" || name == "copy_file_range") && a[3] == fd) || (name == "tee" && a[2] == fd))
+                print name "\t" $0
+            if (name == "close" && a[1] == fd) exit }'
+}
+
+# expect_file_calls PATH ALLOWED WHAT : the program did nothing with PATH's
+# descriptor but the calls ALLOWED (an ERE of names, e.g. 'fstat|mmap|close');
+# WHAT says why. (What is allowed is listed, not what is forbidden: a read()
+# by any other name - pread64, readv, sendfile, splice - is caught too.)
+expect_file_calls() {
+    local bad
+    bad=$(file_calls "$1" | awk -F'\t' -v ok="^($2)\$" '$1 !~ ok { print $2 }' | head -n 3)
+    [[ -z $bad ]] && return 0
+    fail "$(printf 'expected only %s on the descriptor of %s (%s), but the program also called:\n%s' \
+        "${2//|/, }" "$1" "$3" "$bad")"
+}
+
+# mmap_of PATH : the mmap() lines of the program's part of the trace made on
+# PATH's descriptor (see file_calls).
+mmap_of() { file_calls "$1" | awk -F'\t' '$1 == "mmap" { print $2 }'; }
+
 # expect_eq WHAT EXPECTED ACTUAL : equal strings, or a message saying both.
 expect_eq() {
     [[ $2 == "$3" ]] && return 0
