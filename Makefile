@@ -90,5 +90,12 @@ $(BUILD)/%: $(LABS)/%.c $(wildcard labs/common/*.h) $$(wildcard $$(dir $(LABS)/%
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $<
 
+# The tests' own C programs, with the same compiler and flags: tests/lib/x.c -> $(TEST_BIN)/x
+# (a lab's tests build theirs with TEST_BIN set to a directory of their own).
+TEST_BIN ?= build/tests
+$(TEST_BIN)/%: tests/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+
 clean:
 	rm -rf build book/out

@@ -15,6 +15,9 @@
  * through a mapping reached the driver's memory; ioctl(WBMAP_IOC_STATS)
  * reports the fault handler's calls and the VMAs that map the buffer.
  */
+/* Every pr_*() message of this module starts with "wbmap: ". */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/atomic.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
@@ -27,8 +30,11 @@
 
 #include "wbmap.h"
 
-/* vma->vm_flags became read-only in Linux 6.3: vm_flags_set() is the way. */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
+/*
+ * vma->vm_flags became read-only in Linux 6.3: vm_flags_set() is the way.
+ * Older kernels, 6.1 among them, get it here.
+ */
+#if KERNEL_VERSION(6, 3, 0) > LINUX_VERSION_CODE
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags |= flags;
@@ -37,12 +43,12 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 
 struct wbmap_dev {
 	struct miscdevice misc;
-	char letter;			/* of the pattern: C, V or L */
-	size_t size;			/* of the buffer, in bytes */
-	struct page *pages;		/* the contig buffer's first page */
-	void *buf;			/* the buffer's kernel address */
-	atomic_long_t faults;		/* calls of wbmap_fault() */
-	atomic_long_t vmas;		/* VMAs that map the buffer now */
+	char letter;	      /* of the pattern: C, V or L */
+	size_t size;	      /* of the buffer, in bytes */
+	struct page *pages;   /* the contig buffer's first page */
+	void *buf;	      /* the buffer's kernel address */
+	atomic_long_t faults; /* calls of wbmap_fault() */
+	atomic_long_t vmas;   /* VMAs that map the buffer now */
 	int (*mmap)(struct wbmap_dev *d, struct vm_area_struct *vma);
 };
 
@@ -64,8 +70,8 @@ static bool wbmap_fits(struct wbmap_dev *d, struct vm_area_struct *vma)
 	/*
 	 * TODO 2.1: return false when the mapping goes past the end of the
 	 * buffer: an offset at or past the last page, or a length longer than
-	 * what is left after the offset.  Beware of wrap-around: offset + length
-	 * can overflow, and size - offset goes huge when offset > size.
+	 * what is left after the offset.  Beware of wrap-around: offset +
+	 * length can overflow, and size - offset goes huge when offset > size.
 	 */
 	(void)len;
 	(void)pages;
@@ -229,12 +235,18 @@ static const struct file_operations wbmap_fops = {
 };
 
 static struct wbmap_dev wbmap_devs[] = {
-	{ .misc.name = WBMAP_CONTIG_DEV, .letter = 'C',
-	  .size = WBMAP_CONTIG_PAGES * PAGE_SIZE, .mmap = wbmap_mmap_contig },
-	{ .misc.name = WBMAP_VMALLOC_DEV, .letter = 'V',
-	  .size = WBMAP_VMALLOC_PAGES * PAGE_SIZE, .mmap = wbmap_mmap_vmalloc },
-	{ .misc.name = WBMAP_LAZY_DEV, .letter = 'L',
-	  .size = WBMAP_LAZY_PAGES * PAGE_SIZE, .mmap = wbmap_mmap_lazy },
+	{ .misc.name = WBMAP_CONTIG_DEV,
+	  .letter = 'C',
+	  .size = WBMAP_CONTIG_PAGES * PAGE_SIZE,
+	  .mmap = wbmap_mmap_contig },
+	{ .misc.name = WBMAP_VMALLOC_DEV,
+	  .letter = 'V',
+	  .size = WBMAP_VMALLOC_PAGES * PAGE_SIZE,
+	  .mmap = wbmap_mmap_vmalloc },
+	{ .misc.name = WBMAP_LAZY_DEV,
+	  .letter = 'L',
+	  .size = WBMAP_LAZY_PAGES * PAGE_SIZE,
+	  .mmap = wbmap_mmap_lazy },
 };
 
 static void wbmap_free(struct wbmap_dev *d)
@@ -255,7 +267,7 @@ static int wbmap_alloc(struct wbmap_dev *d)
 			return -ENOMEM;
 		d->buf = page_address(d->pages);
 	} else {
-		/* vmalloc_user(): zeroed, and allowed to be mapped to user space */
+		/* vmalloc_user(): zeroed, and fit for mapping to user space */
 		d->buf = vmalloc_user(d->size);
 		if (!d->buf)
 			return -ENOMEM;
@@ -290,20 +302,21 @@ static int __init wbmap_init(void)
 				wbmap_free(d);
 		}
 		if (err) {
-			pr_err("wbmap: cannot set up /dev/%s: %d\n", d->misc.name, err);
+			pr_err("cannot set up /dev/%s: %d\n", d->misc.name,
+			       err);
 			wbmap_remove(i);
 			return err;
 		}
 	}
-	pr_info("wbmap: /dev/%s, /dev/%s and /dev/%s are ready\n",
-		WBMAP_CONTIG_DEV, WBMAP_VMALLOC_DEV, WBMAP_LAZY_DEV);
+	pr_info("/dev/%s, /dev/%s and /dev/%s are ready\n", WBMAP_CONTIG_DEV,
+		WBMAP_VMALLOC_DEV, WBMAP_LAZY_DEV);
 	return 0;
 }
 
 static void __exit wbmap_exit(void)
 {
 	wbmap_remove(ARRAY_SIZE(wbmap_devs));
-	pr_info("wbmap: unloaded\n");
+	pr_info("unloaded\n");
 }
 
 module_init(wbmap_init);

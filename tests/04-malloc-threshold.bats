@@ -4,86 +4,23 @@
 # (task:1_2 is task 1.2) and the points.
 #
 # No number of this glibc is written here: the tests measure the C library they
-# run on with a probe of their own (compiled below), which asks malloc() through
-# mallinfo2() rather than the chunk header the lab's programs read, and compare
-# with what the lab's programs report under the same GLIBC_TUNABLES. Programs
-# that read malloc()'s chunk headers cannot run under valgrind (it replaces
-# malloc): they run natively; bigalloc, which uses no malloc(), runs under
-# valgrind too (WB_VALGRIND=1).
+# run on with a probe of their own (tests/lib/04-malloc-threshold-probe.c),
+# which asks malloc() through mallinfo2() rather than the chunk header the
+# lab's programs read, and compare with what the lab's programs report under
+# the same GLIBC_TUNABLES. Programs that read malloc()'s chunk headers cannot
+# run under valgrind (it replaces malloc): they run natively; bigalloc, which
+# uses no malloc(), runs under valgrind too (WB_VALGRIND=1).
 
 load lib/wb
 
 setup_file() {
     lab_setup_file 04
     unset GLIBC_TUNABLES MALLOC_MMAP_THRESHOLD_ MALLOC_MMAP_MAX_ MALLOC_TOP_PAD_ MALLOC_TRIM_THRESHOLD_
-    # The probe: `probe [SIZE...]` allocates one small block (the start state
-    # the lab's programs use) and prints the smallest request that malloc()
-    # would serve with mmap() (or "none" up to 64 MiB); then, for each SIZE in
-    # turn, it malloc()s and free()s SIZE and prints that again. Each request
-    # is tried in a child, so that trying changes nothing; the child counts
-    # mmapped chunks with mallinfo2().
-    cat >"$BATS_FILE_TMPDIR/probe.c" <<'EOF'
-#define _GNU_SOURCE
-#include <malloc.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <sys/wait.h>
-#include <unistd.h>
-static size_t mmapped_chunks(void)
-{
-#if __GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33)
-    return mallinfo2().hblks;
-#else
-    return (size_t)mallinfo().hblks;
-#endif
-}
-static int by_mmap(size_t n)
-{
-    size_t before = mmapped_chunks();
-    pid_t pid = fork();
-    if (pid == 0) {
-        void *p = malloc(n);
-        _exit(p == NULL ? 2 : mmapped_chunks() > before);
-    }
-    int st;
-    if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) > 1)
-        exit(3);
-    return WEXITSTATUS(st);
-}
-/* The smallest request served by mmap() now: a binary search, one child a try. */
-static void print_threshold(void)
-{
-    size_t lo = 1, hi = (size_t)64 << 20;
-    if (!by_mmap(hi)) {
-        puts("none");
-        return;
-    }
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (by_mmap(mid))
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    printf("%zu\n", lo);
-}
-int main(int argc, char **argv)
-{
-    static char outbuf[BUFSIZ]; /* so that stdio does not malloc() one */
-    setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-    void *volatile first = malloc(1);
-    print_threshold();
-    for (int i = 1; i < argc; i++) {
-        void *volatile p = malloc(strtoull(argv[i], NULL, 0));
-        free(p);
-        print_threshold();
-    }
-    free(first);
-    return 0;
-}
-EOF
-    cc -O0 -w -o "$BATS_FILE_TMPDIR/probe" "$BATS_FILE_TMPDIR/probe.c" >"$BATS_FILE_TMPDIR/probe.log" 2>&1 ||
-        touch "$BATS_FILE_TMPDIR/probe.failed"
+    # The probe (tests/lib/04-malloc-threshold-probe.c): `probe [SIZE...]`
+    # prints the smallest request malloc() serves with mmap(), at the start and
+    # after the malloc()/free() of each SIZE. Built with the labs' flags.
+    make -s -C "$WB_ROOT" TEST_BIN="$BATS_FILE_TMPDIR" "$BATS_FILE_TMPDIR/04-malloc-threshold-probe" \
+        >"$BATS_FILE_TMPDIR/probe.log" 2>&1 || touch "$BATS_FILE_TMPDIR/probe.failed"
 }
 
 setup() {
@@ -101,9 +38,9 @@ measure() {
     key=$(printf '%s_' "$@"); key=$BATS_FILE_TMPDIR/measure.${key//[^a-zA-Z0-9]/_}
     if [[ ! -e $key ]]; then
         if [[ -n $t ]]; then
-            GLIBC_TUNABLES=$t "$BATS_FILE_TMPDIR/probe" "${@:2}" >"$key.new"
+            GLIBC_TUNABLES=$t "$BATS_FILE_TMPDIR/04-malloc-threshold-probe" "${@:2}" >"$key.new"
         else
-            "$BATS_FILE_TMPDIR/probe" "${@:2}" >"$key.new"
+            "$BATS_FILE_TMPDIR/04-malloc-threshold-probe" "${@:2}" >"$key.new"
         fi
         mv "$key.new" "$key"
     fi

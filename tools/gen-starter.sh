@@ -3,7 +3,8 @@
 #
 #   tools/gen-starter.sh [--check] [LABDIR...]    (default: every lab in course.toml)
 #
-# Every solutions/NN-topic/*.c|*.h becomes labs/NN-topic/ with the same name.
+# Every solutions/NN-topic/*.c|*.h becomes labs/NN-topic/ with the same name,
+# and so does a .clang-format there (the driver's kernel style), copied as it is.
 # In a solution, the code a student writes sits between markers, right after a
 # comment that says "TODO n.m: what to do":
 #
@@ -48,7 +49,7 @@ for lab in "${labs[@]}"; do
     # Where the lab lives (the kernel lab: solutions/kernel-lab/ -> kernel-lab/).
     from=$(tools/wb.py tree "$lab" solutions) to=$(tools/wb.py tree "$lab" labs) || exit 2
     [[ -d $from ]] || { echo "gen-starter: no $from" >&2; exit 2; }
-    for src in "$from"/*.[ch]; do
+    for src in "$from"/*.[ch] "$from"/.clang-format; do
         [[ -e $src ]] || continue
         dst=$to/${src##*/}
         out=$(starter "$src") || { echo "gen-starter: $src has a marker error" >&2; exit 1; }

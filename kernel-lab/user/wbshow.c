@@ -6,12 +6,12 @@
  *        wbshow faults     page faults, eager and lazy: counted by this
  *                          process (getrusage) and by the driver (.fault)
  */
+#include "pagemap.h"
 #include "wb.h"
 #include "wbmap.h"
 #include <inttypes.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 
 #define PS ((size_t)WBMAP_PAGE)
 
@@ -43,14 +43,6 @@ static char *dev_map(int fd, const char *dev, size_t len, int extra)
     return p;
 }
 
-static long minflt(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) < 0)
-        die("getrusage");
-    return ru.ru_minflt;
-}
-
 /* Print the lines of /proc/self/smaps for the VMA at P that say what it is. */
 static void show_vma(const void *p)
 {
@@ -75,20 +67,15 @@ static void show_vma(const void *p)
 /* One page's /proc/self/pagemap entry, decoded. */
 static void show_pte(const char *p, size_t page)
 {
-    static int fd = -1;
     uint64_t e;
-    if (fd < 0 && (fd = open("/proc/self/pagemap", O_RDONLY)) < 0)
-        die("open /proc/self/pagemap");
-    if (pread(fd, &e, 8, (off_t)((uintptr_t)(p + page * PS) / PS * 8)) != 8)
-        die("read /proc/self/pagemap");
-    if (!(e >> 63 & 1)) {
+    pagemap_read(p + page * PS, 1, &e);
+    if (!(e & PM_PRESENT)) {
         printf("    page %2zu: not present\n", page);
         return;
     }
-    printf("    page %2zu: present, PFN %#" PRIx64 "%s%s\n", page,
-           (uint64_t)(e & ((1ULL << 55) - 1)),
-           e >> 61 & 1 ? ", has a struct page (file/shared bit 61)" : "",
-           e >> 56 & 1 ? ", mapped once (bit 56)" : "");
+    printf("    page %2zu: present, PFN %#" PRIx64 "%s%s\n", page, pm_pfn(e),
+           e & PM_FILE ? ", has a struct page (file/shared bit 61)" : "",
+           e & PM_EXCLUSIVE ? ", mapped once (bit 56)" : "");
 }
 
 static void ptes(void)
@@ -124,18 +111,18 @@ static void count(const char *dev, int extra, const char *what)
     int fd = dev_open(dev);
     struct wbmap_stats s0 = dev_stats(fd);
     size_t pages = s0.size / PS;
-    (void)minflt();
-    long f0 = minflt();
+    (void)minor_faults();
+    long f0 = minor_faults();
     char *p = dev_map(fd, dev, s0.size, extra);
-    long f1 = minflt();
+    long f1 = minor_faults();
     struct wbmap_stats s1 = dev_stats(fd);
     for (size_t i = 0; i < pages; i++)
         (void)*(volatile char *)(p + i * PS);
-    long f2 = minflt();
+    long f2 = minor_faults();
     struct wbmap_stats s2 = dev_stats(fd);
     for (size_t i = 0; i < pages; i++)
         p[i * PS] = p[i * PS];
-    long f3 = minflt();
+    long f3 = minor_faults();
     struct wbmap_stats s3 = dev_stats(fd);
     printf("%-14s %-20s %2zu pages   mmap %2ld/%-2llu  read %2ld/%-2llu  write %2ld/%-2llu\n", dev,
            what, pages, f1 - f0, (unsigned long long)(s1.faults - s0.faults), f2 - f1,

@@ -16,13 +16,13 @@
  * whose ids start with 4 or are 5.1; --list prints the tests and exits.
  */
 #include "wb.h"
+#include "pagemap.h"
 #include "wbmap.h"
 #include <inttypes.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
-#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -223,14 +223,6 @@ static void dev_pread(int fd, const char *dev, void *buf, size_t len, off_t off)
 
 /* ---- what the kernel shows about this process -------------------------- */
 
-static long minflt(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) < 0)
-        stop("getrusage: %s", strerror(errno));
-    return ru.ru_minflt;
-}
-
 /* Take the page faults that are not the mapping's before counting starts:
  * this child's first stores to its stack and data pages, which fork() made
  * copy-on-write. Otherwise a count can be one too high. */
@@ -241,23 +233,16 @@ static void settle(void)
     for (size_t i = 0; i < sizeof(stack); i += 512)
         stack[i] = 0;
     (void)touch(&data, true);
-    (void)minflt();
+    (void)minor_faults();
 }
 
-/* The /proc/self/pagemap entry of the page at ADDR: bit 63 present, bit 61
- * file page or shared anonymous, bit 56 mapped exactly once, bits 0-54 PFN. */
+/* The /proc/self/pagemap entry of the page at ADDR (its bits: pagemap.h). */
 static uint64_t pagemap(const void *addr)
 {
-    static int fd = -1;
     uint64_t e;
-    if (fd < 0 && (fd = open("/proc/self/pagemap", O_RDONLY)) < 0)
-        stop("open /proc/self/pagemap: %s", strerror(errno));
-    if (pread(fd, &e, 8, (off_t)((uintptr_t)addr / PS * 8)) != 8)
-        stop("read /proc/self/pagemap: %s", strerror(errno));
+    pagemap_read(addr, 1, &e);
     return e;
 }
-#define PM_PRESENT (1ULL << 63)
-#define PM_PFN(e) ((e) & ((1ULL << 55) - 1))
 
 /* The VmFlags line of the VMA that starts at ADDR, from /proc/self/smaps. */
 static const char *vmflags(const void *addr)
@@ -378,13 +363,13 @@ static void t_contig_eager(void)
     struct wbmap_stats st = dev_stats(fd, WBMAP_CONTIG_DEV);
     size_t pages = st.size / PS;
     settle();
-    long f0 = minflt();
+    long f0 = minor_faults();
     char *p = dev_map(fd, WBMAP_CONTIG_DEV, st.size, 0, "1.1");
-    long f1 = minflt();
+    long f1 = minor_faults();
     step = "touching each page of the mapping of " WBMAP_CONTIG_DEV;
     for (size_t i = 0; i < pages; i++)
         (void)*(volatile char *)(p + i * PS);
-    long f2 = minflt();
+    long f2 = minor_faults();
     note("page faults: %ld in mmap(), %ld touching %zu pages", f1 - f0, f2 - f1, pages);
     expect(f2 - f1 == 0,
            "expected no page fault: remap_pfn_range() fills the page table in mmap() itself");
@@ -467,7 +452,7 @@ static void t_vmalloc_pattern(void)
     if (geteuid() == 0) {
         note("page frames of the first pages:");
         for (size_t i = 0; i < 4; i++)
-            note("  page %zu: %#llx", i, (unsigned long long)PM_PFN(pagemap(p + i * PS)));
+            note("  page %zu: %#llx", i, (unsigned long long)pm_pfn(pagemap(p + i * PS)));
     }
 }
 
@@ -502,11 +487,11 @@ static void t_vmalloc_eager(void)
     size_t pages = st.size / PS;
     char *p = dev_map(fd, WBMAP_VMALLOC_DEV, st.size, 0, "3.1");
     settle();
-    long f0 = minflt();
+    long f0 = minor_faults();
     step = "touching each page of the mapping of " WBMAP_VMALLOC_DEV;
     for (size_t i = 0; i < pages; i++)
         (void)*(volatile char *)(p + i * PS);
-    long f1 = minflt();
+    long f1 = minor_faults();
     note("page faults touching %zu pages: %ld", pages, f1 - f0);
     expect(f1 == f0, "expected no page fault: the pages are all mapped in mmap()");
     const char *flags = vmflags(p);
@@ -562,7 +547,7 @@ static void t_lazy_faults(void)
     const size_t n = sizeof(touched) / sizeof(touched[0]);
 
     settle();
-    long f0 = minflt();
+    long f0 = minor_faults();
     for (size_t i = 0; i < n; i++) {
         step = "touching a page of the lazy mapping";
         int sig = touch(p + touched[i] * PS, false);
@@ -570,11 +555,11 @@ static void t_lazy_faults(void)
             stop("reading page %zu raised %s: expected the fault handler to map it (TODO 4.2)",
                  touched[i], signame(sig, touch_code));
     }
-    long f1 = minflt();
+    long f1 = minor_faults();
     struct wbmap_stats s1 = dev_stats(fd, WBMAP_LAZY_DEV);
     for (size_t i = 0; i < n; i++)
         (void)*(volatile char *)(p + touched[i] * PS);
-    long f2 = minflt();
+    long f2 = minor_faults();
     struct wbmap_stats s2 = dev_stats(fd, WBMAP_LAZY_DEV);
 
     note("touching pages 0, 3, 5, 7: .fault ran %llu times, the process took %ld page faults",
@@ -593,7 +578,7 @@ static void t_lazy_faults(void)
     if (geteuid() == 0) {
         uint64_t e = pagemap(p + 3 * PS);
         note("pagemap of page 3: present %d, file/shared page %d, PFN %#llx", !!(e & PM_PRESENT),
-             !!(e & (1ULL << 61)), (unsigned long long)PM_PFN(e));
+             !!(e & PM_FILE), (unsigned long long)pm_pfn(e));
     }
     struct wbmap_stats s3 = dev_stats(fd, WBMAP_LAZY_DEV);
     expect(s3.faults == s2.faults, "reading the pattern took %llu more calls of .fault",

@@ -19,7 +19,6 @@
 #include "wb.h"
 #include <signal.h>
 #include <stdint.h>
-#include <sys/resource.h>
 
 /* Shared with the handler: set before it can run, or only touched by it. */
 static char *region;
@@ -44,14 +43,6 @@ static void write_protect(void)
 {
     /* TODO 5.1: forget the dirty pages and the signal count, and make the whole
      * region read-only, so that the next write to any page faults. */
-}
-
-static long minor_faults(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) < 0)
-        die("getrusage");
-    return ru.ru_minflt;
 }
 
 /* Report the round that ends now; FAULTS0 is the minor fault count at its start. */

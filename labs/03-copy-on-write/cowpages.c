@@ -17,7 +17,6 @@
 #include "cow.h"
 #include "pagemap.h"
 #include "wb.h"
-#include <sys/wait.h>
 
 static size_t pages;
 static uint64_t *before; /* each page's PFN before fork() (0 if hidden) */
@@ -81,14 +80,8 @@ int main(int argc, char *argv[])
     look("before fork:", map);
 
     struct channel ch;
-    channel_open(&ch);
-    fflush(stdout); /* or the child inherits the unwritten lines and prints them again */
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
-
+    pid_t pid = channel_fork(&ch);
     if (pid == 0) {
-        channel_side(&ch, true);
         channel_wait(&ch); /* the parent looks first */
         look("child after fork:", map);
         write_pages(map, writes, 'C');
@@ -102,7 +95,6 @@ int main(int argc, char *argv[])
         _exit(0);
     }
 
-    channel_side(&ch, false);
     look("parent after fork:", map);
     channel_tell(&ch);
     channel_wait(&ch);
@@ -110,13 +102,7 @@ int main(int argc, char *argv[])
     write_pages(map, pages, 'Q');
     look("parent after writing all:", map);
     channel_tell(&ch);
-
-    int status;
-    if (waitpid(pid, &status, 0) < 0)
-        die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail("the child did not exit with status 0 (wait status %#x)", status);
-    channel_close(&ch);
+    channel_join(&ch, pid);
     free(before);
     if (munmap(map, pages * page_size()) < 0)
         die("munmap");

@@ -15,7 +15,6 @@
 #include "cow.h"
 #include "wb.h"
 #include <stdint.h>
-#include <sys/wait.h>
 
 struct region {
     long size, rss, pss, shared_dirty, private_dirty; /* in kB */
@@ -75,13 +74,8 @@ int main(int argc, char *argv[])
     look("before fork:", map);
 
     struct channel ch;
-    channel_open(&ch);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
+    pid_t pid = channel_fork(&ch);
     if (pid == 0) {
-        channel_side(&ch, true);
         channel_wait(&ch);
         for (size_t i = 0; i < writes; i++)
             map[i * ps] = 'C';
@@ -94,19 +88,12 @@ int main(int argc, char *argv[])
         _exit(0);
     }
 
-    channel_side(&ch, false);
     look("parent after fork:", map);
     channel_tell(&ch);
     channel_wait(&ch);
     look("parent after the child wrote:", map);
     channel_tell(&ch);
-
-    int status;
-    if (waitpid(pid, &status, 0) < 0)
-        die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail("the child did not exit with status 0 (wait status %#x)", status);
-    channel_close(&ch);
+    channel_join(&ch, pid);
     if (munmap(map, pages * ps) < 0)
         die("munmap");
     return 0;

@@ -1,5 +1,6 @@
-/* cow.h - what the programs of lab 03 share: a fault counter, a way for a
- * parent and its child to take turns, and small pages for sure.
+/* cow.h - what the programs of lab 03 share: a way for a parent and its
+ * child to take turns, and small pages for sure. (The fault counter,
+ * minor_faults(), is in wb.h: lab 01 wrote it, task 6.1.)
  *
  * Nothing to write in here: the tasks are in the programs.
  */
@@ -8,16 +9,7 @@
 
 #include "wb.h"
 #include <signal.h>
-#include <sys/resource.h>
-
-/* Minor page faults this process has taken so far (lab 01, task 6.1). */
-static inline long minor_faults(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) < 0)
-        die("getrusage");
-    return ru.ru_minflt;
-}
+#include <sys/wait.h>
 
 /* Anonymous memory of PAGES pages, shared or private, in 4 KiB pages only.
  * MADV_NOHUGEPAGE keeps transparent huge pages out even on a machine where
@@ -95,6 +87,33 @@ static inline void channel_close(struct channel *ch)
 {
     if (close(ch->rd) < 0 || close(ch->wr) < 0)
         die("close");
+}
+
+/* fork() with a channel between parent and child: open it, fork, and keep
+ * each side's ends. Returns 0 in the child and the child's pid in the parent,
+ * as fork() does. The child ends with channel_close() and _exit(0); the
+ * parent with channel_join(). */
+static inline pid_t channel_fork(struct channel *ch)
+{
+    channel_open(ch);
+    fflush(stdout); /* or the child inherits the unwritten lines and prints them again */
+    pid_t pid = fork();
+    if (pid < 0)
+        die("fork");
+    channel_side(ch, pid == 0);
+    return pid;
+}
+
+/* The parent's end: wait for the child PID, which must exit with status 0,
+ * then close the channel. */
+static inline void channel_join(struct channel *ch, pid_t pid)
+{
+    int status;
+    if (waitpid(pid, &status, 0) < 0)
+        die("waitpid");
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail("the child did not exit with status 0 (wait status %#x)", status);
+    channel_close(ch);
 }
 
 #endif

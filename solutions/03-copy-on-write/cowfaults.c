@@ -13,7 +13,6 @@
  */
 #include "cow.h"
 #include "wb.h"
-#include <sys/wait.h>
 
 /* How many of the PAGES pages of MAP start with BYTE? */
 static size_t pages_with(const char *map, size_t pages, char byte)
@@ -94,26 +93,14 @@ int main(int argc, char *argv[])
     memset(map, 'P', pages * page_size()); /* every page present before fork() */
 
     struct channel ch;
-    channel_open(&ch);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
+    pid_t pid = channel_fork(&ch);
     if (pid == 0) {
-        channel_side(&ch, true);
         child(map, pages, &ch);
         channel_close(&ch);
         _exit(0);
     }
-    channel_side(&ch, false);
     parent(map, pages, &ch);
-
-    int status;
-    if (waitpid(pid, &status, 0) < 0)
-        die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail("the child did not exit with status 0 (wait status %#x)", status);
-    channel_close(&ch);
+    channel_join(&ch, pid);
     if (munmap(map, pages * page_size()) < 0)
         die("munmap");
     return 0;

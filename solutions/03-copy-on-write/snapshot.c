@@ -17,7 +17,6 @@
 #include "cow.h"
 #include "wb.h"
 #include <stdint.h>
-#include <sys/wait.h>
 
 #define RECORD 32 /* bytes per record, a line: 128 records to a page */
 
@@ -133,12 +132,7 @@ int main(int argc, char *argv[])
     //@end
 
     channel_tell(&ch); /* updates done: the child may finish the save */
-    int status;
-    if (waitpid(pid, &status, 0) < 0)
-        die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail("the child did not exit with status 0 (wait status %#x)", status);
-    channel_close(&ch);
+    channel_join(&ch, pid);
 
     printf("table:          %zu pages, %zu records of %d bytes\n", pages, records, RECORD);
     printf("updates:        %zu, during the save\n", updates);

@@ -13,7 +13,6 @@
 #include "pagemap.h"
 #include "wb.h"
 #include <stdint.h>
-#include <sys/wait.h>
 
 #define HUGE (2UL << 20)
 
@@ -82,13 +81,8 @@ int main(int argc, char *argv[])
     report("before:", region);
 
     struct channel ch;
-    channel_open(&ch);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
+    pid_t pid = channel_fork(&ch);
     if (pid == 0) {
-        channel_side(&ch, true);
         channel_wait(&ch);
         long c0 = minor_faults();
         region[0] = 'C';
@@ -105,18 +99,11 @@ int main(int argc, char *argv[])
         channel_close(&ch);
         _exit(0);
     }
-    channel_side(&ch, false);
     report("parent:", region);
     channel_tell(&ch);
     channel_wait(&ch);
     report("parent:", region);
-
-    int status;
-    if (waitpid(pid, &status, 0) < 0)
-        die("waitpid");
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        fail("the child did not exit with status 0 (wait status %#x)", status);
-    channel_close(&ch);
+    channel_join(&ch, pid);
     if (munmap(raw, 2 * HUGE) < 0)
         die("munmap");
     return 0;

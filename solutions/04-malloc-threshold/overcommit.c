@@ -16,7 +16,6 @@
  * the machine's policy; either is a correct result.
  */
 #include "wb.h"
-#include <sys/resource.h>
 
 #define TOUCH_LIMIT_MIB 256
 
@@ -63,14 +62,6 @@ static long long rss_kb(void)
             break;
     fclose(f);
     return kb;
-}
-
-static long minor_faults(void)
-{
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) < 0)
-        die("getrusage");
-    return ru.ru_minflt;
 }
 
 int main(int argc, char *argv[])

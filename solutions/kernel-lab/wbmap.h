@@ -11,25 +11,25 @@
 #include <linux/types.h>
 
 /* The three devices, each with its own buffer, filled at load time. */
-#define WBMAP_CONTIG_DEV	"wbmap-contig"	/* alloc_pages(): contiguous */
-#define WBMAP_VMALLOC_DEV	"wbmap-vmalloc"	/* vmalloc_user(): page by page */
-#define WBMAP_LAZY_DEV		"wbmap-lazy"	/* vmalloc_user(), mapped lazily */
+#define WBMAP_CONTIG_DEV  "wbmap-contig"  /* alloc_pages(): contiguous */
+#define WBMAP_VMALLOC_DEV "wbmap-vmalloc" /* vmalloc_user(): page by page */
+#define WBMAP_LAZY_DEV	  "wbmap-lazy"	  /* vmalloc_user(), mapped lazily */
 
-#define WBMAP_PAGE		4096
-#define WBMAP_CONTIG_ORDER	4		/* 2^4 = 16 pages */
-#define WBMAP_CONTIG_PAGES	(1 << WBMAP_CONTIG_ORDER)
-#define WBMAP_VMALLOC_PAGES	12
-#define WBMAP_LAZY_PAGES	8
+#define WBMAP_PAGE	    4096
+#define WBMAP_CONTIG_ORDER  4 /* 2^4 = 16 pages */
+#define WBMAP_CONTIG_PAGES  (1 << WBMAP_CONTIG_ORDER)
+#define WBMAP_VMALLOC_PAGES 12
+#define WBMAP_LAZY_PAGES    8
 
 /* What ioctl(fd, WBMAP_IOC_STATS, &stats) reports about a device. */
 struct wbmap_stats {
-	__u64 size;	/* the buffer's size in bytes */
-	__u64 faults;	/* calls of the fault handler so far (lazy device) */
-	__s64 vmas;	/* VMAs that map the buffer now (lazy device) */
-	__u64 pfn;	/* the first page frame of the buffer (contig device) */
+	__u64 size;   /* the buffer's size in bytes */
+	__u64 faults; /* calls of the fault handler so far (lazy device) */
+	__s64 vmas;   /* VMAs that map the buffer now (lazy device) */
+	__u64 pfn;    /* the first page frame of the buffer (contig device) */
 };
 
-#define WBMAP_IOC_STATS		_IOR('w', 1, struct wbmap_stats)
+#define WBMAP_IOC_STATS _IOR('w', 1, struct wbmap_stats)
 
 /*
  * The pattern: the 8 bytes at offset off of a buffer read, as text,
