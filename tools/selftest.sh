@@ -87,6 +87,7 @@ while IFS=$'\t' read -r id dir _; do
     if [[ $($wb get "$id" tree) ]]; then # a lab with its own tree builds with its own Makefile
         check "$dir: the reference builds without warnings" make -s -C "$tree" build LABS=solutions
         check "$dir: the starter builds without warnings" make -s -C "$tree" build LABS=labs
+        check "$dir: checkpatch finds nothing in the driver" tools/checkpatch.sh "$sol"/*.[ch] "$tree"/*.[ch]
     else
         check "$dir: solutions compile with -Wall -Wextra -Werror" make -s build LAB="$id" LABS=solutions
         check "$dir: starters compile with -Wall -Wextra -Werror" make -s build LAB="$id" LABS=labs
