@@ -426,6 +426,16 @@ EOF
     handled wtrack "$wtrack_why"
     expect_status 0
     expect_line "dirty pages: 0"
-    runp_native wtrack 4 w:0 null
+    traced wtrack 4 w:0 null
     expect_status 139
+    # It must die of the fault at NULL itself, the handler touching nothing: not
+    # of a second fault of the handler's own (dirty[] indexed by a wild address),
+    # and with no mprotect() for an address that is not the region's.
+    local after others
+    after=$(sed -n '/^--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR, si_addr=NULL} ---$/,$p' "$RAW_TRACE")
+    [[ -n $after ]] || fail "expected the store to NULL to raise SIGSEGV with SEGV_MAPERR at NULL (task 5.1 first?)"
+    others=$(grep -E '^--- SIG' <<<"$after" | grep -vxF -- "$(head -n 1 <<<"$after")" | head -n 2)
+    [[ -z $others ]] || fail "$(printf 'the handler faulted itself while handling the fault at NULL (it must leave a fault outside the region alone: check si_code is SEGV_ACCERR and the address is inside the region before using it):\n%s' "$others")"
+    ! grep -Eq '^mprotect\(' <<<"$after" ||
+        fail "$(printf 'the handler called mprotect() for the fault at NULL, outside the region: check si_code and the address first:\n%s' "$(grep -E '^mprotect\(' <<<"$after" | head -n 2)")"
 }
