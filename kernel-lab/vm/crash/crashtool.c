@@ -645,15 +645,19 @@ static void replay(char *argv[], int argc)
         dm_remove("crashsnap");
         t_umount += now() - t0;
 
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        /* A store that does not open lists nothing: every acknowledged
+         * record is then missing, and the verdict says why. */
+        bool unopenable = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+        char why[512] = "";
+        if (unopenable) {
             out[strcspn(out, "\n")] = '\0';
             if (WIFSIGNALED(status))
-                printf("UNOPENABLE\tlist was killed by signal %d (%s): %s\n", WTERMSIG(status),
-                       strsignal(WTERMSIG(status)), out);
+                snprintf(why, sizeof why, "list was killed by signal %d (%s): %.300s",
+                         WTERMSIG(status), strsignal(WTERMSIG(status)), out);
             else
-                printf("UNOPENABLE\tlist exited with status %d: %s\n", WEXITSTATUS(status), out);
-            fflush(stdout);
-            continue;
+                snprintf(why, sizeof why, "list exited with status %d: %.300s", WEXITSTATUS(status),
+                         out);
+            out[0] = '\0';
         }
         /* What each key may hold: the text of its last acknowledged set, or
          * of a set not acknowledged since (the one in flight, or one that
@@ -661,7 +665,10 @@ static void replay(char *argv[], int argc)
         const char *verdict = "OK";
         char detail[1024] = "";
         FILE *d = fmemopen(detail, sizeof detail, "w");
+        static char viols[1 << 16];
+        FILE *v = fmemopen(viols, sizeof viols, "w");
         int bad = 0;
+        int inkey = high < nops && ops[high].kind == 's' ? (int)ops[high].key : -1;
         for (int i = 0; i < nops; i++)
             if (acked[i] && ops[i].kind == 's' && contains(fbuf, flen, ops[i].text))
                 seen_on_disk[i] = true;
@@ -691,7 +698,13 @@ static void replay(char *argv[], int argc)
                     fprintf(d, ", acknowledged (op %d): ", last + 1);
                     show(d, ops[last].text, strlen(ops[last].text), 48);
                 }
-                fprintf(d, " (reason: torn); ");
+                const char *r = last >= 0 && !contains(fbuf, flen, ops[last].text) &&
+                                        seen_on_disk[last]
+                                    ? "overwritten"
+                                    : "torn";
+                fprintf(d, " (reason: %s); ", r);
+                fprintf(v, "viol\t%zu\tTORN-RECORD\t%ld\t%s\t%s\n", p + 1, k, r,
+                        k == inkey ? "update-in-flight" : "-");
             } else {
                 if (strcmp(verdict, "OK") == 0)
                     verdict = "LOST-COMMIT";
@@ -700,6 +713,9 @@ static void replay(char *argv[], int argc)
                 fprintf(d, ", acknowledged (op %d): ", last + 1);
                 show(d, ops[last].text, strlen(ops[last].text), 40);
                 fprintf(d, " (reason: %s); ", lost_reason(ops, seen_on_disk, last, fbuf, flen));
+                fprintf(v, "viol\t%zu\tLOST-COMMIT\t%ld\t%s\t%s\n", p + 1, k,
+                        lost_reason(ops, seen_on_disk, last, fbuf, flen),
+                        k == inkey ? "update-in-flight" : "-");
             }
         }
         /* Acknowledged records the store does not list at all. */
@@ -717,9 +733,26 @@ static void replay(char *argv[], int argc)
             fprintf(d, "record %ld: missing, acknowledged (op %d): ", ops[i].key, i + 1);
             show(d, ops[i].text, strlen(ops[i].text), 40);
             fprintf(d, " (reason: %s); ", lost_reason(ops, seen_on_disk, i, fbuf, flen));
+            fprintf(v, "viol\t%zu\t%s\t%ld\t%s\t%s\n", p + 1,
+                    unopenable ? "UNOPENABLE" : "LOST-COMMIT", ops[i].key,
+                    unopenable ? "unopenable" : lost_reason(ops, seen_on_disk, i, fbuf, flen),
+                    ops[i].key == inkey ? "update-in-flight" : "-");
         }
         fclose(d);
-        printf("%s\t%s\n", verdict, bad ? detail : "");
+        fclose(v);
+        if (unopenable)
+            printf("UNOPENABLE\t%s\n", why);
+        else
+            printf("%s\t%s\n", verdict, bad ? detail : "");
+        fputs(viols, stdout);
+        /* Right after acknowledgement N: was its text in the file? */
+        if (!pts[p].part && pts[p].entry > 0 && (e[pts[p].entry - 1].flags & LOG_MARK) &&
+            strncmp(e[pts[p].entry - 1].mark, "ack-", 4) == 0) {
+            int i = atoi(e[pts[p].entry - 1].mark + 4) - 1;
+            if (i >= 0 && i < nops && ops[i].kind == 's')
+                printf("ondisk\t%d\t%ld\t%s\n", i + 1, ops[i].key,
+                       contains(fbuf, flen, ops[i].text) ? "yes" : "no");
+        }
         fflush(stdout);
     }
     close(fd);
