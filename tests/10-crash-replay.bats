@@ -151,7 +151,10 @@ line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
 # bats test_tags=task:2_1,points:3
 @test "2.1 crash replay: no crash point during an update loses the record's acknowledged version" {
     crash_ran
-    local bad
+    local during bad
+    during=$(awk -F'\t' '$1 ~ /^point / && $6 ~ /^update /' "$CRASH_OUT/points" | wc -l)
+    ((during > 0)) ||
+        fail "expected crash points while a record was being updated (its new version written to the disk before 'committed'); there were none: the updates wrote nothing (task 2.1)"
     bad=$(awk -F'\t' '$1 == "viol" && $6 == "update-in-flight" { print $2 }' "$CRASH_OUT/points" | uniq | paste -sd' ')
     [[ -z $bad ]] ||
         crash_fail "expected the acknowledged version of a record to survive a crash while it is being updated; it did not" "$bad"

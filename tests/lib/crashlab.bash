@@ -11,7 +11,7 @@
 # that read the replay skip themselves.
 #
 # The points file (crashtool replay's output) has tab-separated lines:
-#   point N  WHERE  K acks  VERDICT  DETAIL       one per crash point
+#   point N  WHERE  K acks  VERDICT  DETAIL  IN-FLIGHT   one per crash point
 #   viol  N  KIND  KEY  REASON  update-in-flight|-   one per record wrong at point N
 #   ondisk  OP  KEY  yes|no       right after op OP's acknowledgement: its text in the file?
 

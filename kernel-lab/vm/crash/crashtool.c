@@ -28,9 +28,12 @@
  * middle of a write: the disk wrote some of its blocks). The points:
  * after every flush and FUA write, after every mark, after writes in
  * between (sampled when there are many), and inside multi-block writes.
- * For each, one line on stdout:
- *   point N <TAB> WHERE <TAB> ACKS <TAB> VERDICT <TAB> DETAIL
- * with VERDICT one of OK, LOST-COMMIT, TORN-RECORD, UNOPENABLE (or
+ * For each, a line on stdout:
+ *   point N <TAB> WHERE <TAB> ACKS <TAB> VERDICT <TAB> DETAIL <TAB> IN-FLIGHT
+ * (IN-FLIGHT: "set K" or "update K", the set that may have been under way, or "-"),
+ * then a "viol" line for each record that is wrong there, and after the
+ * mark of acknowledgement N, an "ondisk" line: was its text in the file?
+ * VERDICT is one of OK, LOST-COMMIT, TORN-RECORD, UNOPENABLE (or
  * MOUNT-FAIL: the file system itself did not mount, not the store's fault).
  */
 #ifndef _GNU_SOURCE
@@ -632,12 +635,20 @@ static void replay(char *argv[], int argc)
             die("mknod /dev/crashsnap");
         t_snap += now() - t0;
 
+        /* The op in flight at this point: a first set of its key, or an update. */
+        char flight[64] = "-";
+        if (high < nops && ops[high].kind == 's') {
+            bool update = false;
+            for (int i = 0; i < high; i++)
+                update |= acked[i] && ops[i].kind == 's' && ops[i].key == ops[high].key;
+            snprintf(flight, sizeof flight, "%s %ld", update ? "update" : "set", ops[high].key);
+        }
         printf("point %zu\t%s\t%d acks\t", p + 1, pts[p].where, acks);
         t0 = now();
         int mr = mount("/dev/crashsnap", mnt, "ext4", 0, NULL);
         t_mount += now() - t0;
         if (mr < 0) {
-            printf("MOUNT-FAIL\tmount: %s\n", strerror(errno));
+            printf("MOUNT-FAIL\tmount: %s\t%s\n", strerror(errno), flight);
             fflush(stdout);
             dm_remove("crashsnap");
             continue;
@@ -686,6 +697,7 @@ static void replay(char *argv[], int argc)
         char detail[1024] = "";
         FILE *d = fmemopen(detail, sizeof detail, "w");
         static char viols[1 << 16];
+        viols[0] = '\0'; /* (fmemopen's "w" does not empty it when nothing is written) */
         FILE *v = fmemopen(viols, sizeof viols, "w");
         int bad = 0;
         int inkey = high < nops && ops[high].kind == 's' ? (int)ops[high].key : -1;
@@ -761,9 +773,9 @@ static void replay(char *argv[], int argc)
         fclose(d);
         fclose(v);
         if (unopenable)
-            printf("UNOPENABLE\t%s\n", why);
+            printf("UNOPENABLE\t%s\t%s\n", why, flight);
         else
-            printf("%s\t%s\n", verdict, bad ? detail : "");
+            printf("%s\t%s\t%s\n", verdict, bad ? detail : "", flight);
         fputs(viols, stdout);
         /* Right after acknowledgement N: was its text in the file? */
         if (!pts[p].part && pts[p].entry > 0 && (e[pts[p].entry - 1].flags & LOG_MARK) &&
