@@ -285,7 +285,8 @@ static int run(char *const argv[], char *out, size_t cap, int seconds)
     size_t got = 0;
     char sink[4096];
     for (;;) {
-        ssize_t n = got + 1 < cap ? read(p[0], out + got, cap - 1 - got) : read(p[0], sink, sizeof sink);
+        ssize_t n =
+            got + 1 < cap ? read(p[0], out + got, cap - 1 - got) : read(p[0], sink, sizeof sink);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -365,8 +366,8 @@ static void workload(const char *dm, const char *opsfile, const char *store, con
             dm_message(dm, mark);
         }
         if (WIFSIGNALED(status))
-            printf("op %d\t%s\tkilled by signal %d\t%s\n", i + 1, ops[i].kind == 'c' ? "create" : "set",
-                   WTERMSIG(status), out);
+            printf("op %d\t%s\tkilled by signal %d\t%s\n", i + 1,
+                   ops[i].kind == 'c' ? "create" : "set", WTERMSIG(status), out);
         else
             printf("op %d\t%s\texit %d\t%s\n", i + 1, ops[i].kind == 'c' ? "create" : "set",
                    WEXITSTATUS(status), out);
@@ -521,7 +522,8 @@ static void replay(char *argv[], int argc)
                 pts[np] = (struct point){.entry = i, .part = part};
                 snprintf(pts[np++].where, sizeof pts->where,
                          "inside write %llu: %llu of its %llu blocks", (unsigned long long)i,
-                         (unsigned long long)(part / BLK), (unsigned long long)((e[i].nr + BLK - 1) / BLK));
+                         (unsigned long long)(part / BLK),
+                         (unsigned long long)((e[i].nr + BLK - 1) / BLK));
             }
         }
         const char *what = e[i].flags & LOG_MARK    ? "mark"
@@ -529,14 +531,19 @@ static void replay(char *argv[], int argc)
                            : e[i].flags & LOG_FUA   ? "FUA write"
                                                     : NULL;
         if (what) {
-            /* A mark after a point with no write in between: the same disk,
-             * judged with one more acknowledgement, which implies the
-             * earlier judgement: one point for both. */
-            bool same = np > 0 && (e[i].flags & LOG_MARK) && !pts[np - 1].part;
+            /* A point with no write since the one before: the same disk,
+             * judged with as many acknowledgements or more, which implies
+             * the earlier judgement: one point for both. */
+            bool same = np > 0 && !pts[np - 1].part;
             for (uint64_t j = same ? pts[np - 1].entry : i; j < i; j++)
-                same &= (e[j].flags & LOG_MARK) != 0;
-            if (same)
-                np--;
+                same &= (e[j].flags & LOG_MARK) || (e[j].nr == 0 && !(e[j].flags & LOG_DISCARD));
+            bool no_data = (e[i].flags & LOG_MARK) || (e[i].nr == 0 && !(e[i].flags & LOG_DISCARD));
+            if (same && no_data && !(e[i].flags & LOG_MARK)) {
+                run_start = i + 1; /* a flush alone changes no data: the point before stands */
+                continue;
+            }
+            if (same && no_data)
+                np--; /* a mark: the same disk, one more acknowledgement */
             pts[np] = (struct point){.entry = i + 1};
             if (e[i].flags & LOG_MARK)
                 snprintf(pts[np++].where, sizeof pts->where, "after mark %s", e[i].mark);
@@ -544,15 +551,13 @@ static void replay(char *argv[], int argc)
                 snprintf(pts[np++].where, sizeof pts->where, "after %s %llu", what,
                          (unsigned long long)i);
             run_start = i + 1;
-        } else {
-            /* A write in a run between two flushes: the disk may have
-             * made any part of the run durable; sample: the 1st, 2nd, 4th... */
-            uint64_t k = i - run_start + 1;
-            if ((k & (k - 1)) == 0) {
-                pts[np] = (struct point){.entry = i + 1};
-                snprintf(pts[np++].where, sizeof pts->where, "after write %llu",
-                         (unsigned long long)i);
-            }
+        } else if (i == run_start) {
+            /* The first write after a flush: the disk may have made any of
+             * the writes until the next flush durable, in any order; this
+             * one, alone, is the sample (the rest are mostly ext4's journal
+             * blocks, which count only once their commit block is written). */
+            pts[np] = (struct point){.entry = i + 1};
+            snprintf(pts[np++].where, sizeof pts->where, "after write %llu", (unsigned long long)i);
         }
     }
     if (np > (size_t)max_points) { /* keep an even sample, always the last */
@@ -730,10 +735,10 @@ static void replay(char *argv[], int argc)
                     fprintf(d, ", acknowledged (op %d): ", last + 1);
                     show(d, ops[last].text, strlen(ops[last].text), 48);
                 }
-                const char *r = last >= 0 && !contains(fbuf, flen, ops[last].text) &&
-                                        seen_on_disk[last]
-                                    ? "overwritten"
-                                    : "torn";
+                const char *r =
+                    last >= 0 && !contains(fbuf, flen, ops[last].text) && seen_on_disk[last]
+                        ? "overwritten"
+                        : "torn";
                 fprintf(d, " (reason: %s); ", r);
                 fprintf(v, "viol\t%zu\tTORN-RECORD\t%ld\t%s\t%s\n", p + 1, k, r,
                         k == inkey ? "update-in-flight" : "-");
