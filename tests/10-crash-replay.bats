@@ -140,7 +140,8 @@ line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
 @test "2.1 set: an update of a record goes into the next slot; the old version stays as it was" {
     slot 1 5 "the first version of record 5" >s0
     slot 2 7 "record 7" >s1
-    store data 40 2 s0 s1
+    head -c "$SLOT" /dev/zero | tr '\0' Z >s2 # what a crash left of a set never committed
+    store data 40 2 s0 s1 s2
     runp rstore set data 5 "the second version"
     expect_ok 2.1
     expect_slot data 0 1 5 "the first version of record 5" 2.1

@@ -5,7 +5,7 @@
 #   cache   the directory for the extracted kernel and the KVM probe
 # Then, in this order:
 #   vm_need_tools [TOOL...]   qemu, cpio, a static busybox (+ the tools named)  -> busybox
-#   vm_pick_kernel [headers]  the kernel release to boot; with "headers", one
+#   vm_pick_kernel headers|modules  the kernel release to boot; with "headers", one
 #                             that also has headers to build modules against
 #                             -> release, image, kbuild, kcache
 #   vm_extract_kernel         the uncompressed kernel, cached               -> kernel
@@ -45,7 +45,8 @@ vm_need_tools() {
 # The newest kernel release that has an image (and, with "headers", headers to
 # build against, and modules).
 vm_pick_kernel() {
-    local need_headers=${1:-}
+    local need_headers=
+    [[ ${1:-} != headers ]] || need_headers=1
     if [[ -n ${KLAB_KERNEL:-} ]]; then
         release=$KLAB_KERNEL
     else
