@@ -123,7 +123,7 @@ line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
     crash_ran
     local bad
     bad=$(awk -F'\t' '$1 ~ /^point / && $4 == "UNOPENABLE" { sub(/^point /, "", $1); print $1 }' "$CRASH_OUT/points" | paste -sd' ')
-    [[ -z $bad ]] || crash_fail "expected the store to open (rstore list) after a crash: it did not (UNOPENABLE)" "$bad"
+    [[ -z $bad ]] || crash_fail "expected the store to open (rstore list) after a crash (task 1.2): it did not (UNOPENABLE)" "$bad"
 }
 
 # --- 2 set --------------------------------------------------------------------
@@ -158,7 +158,7 @@ line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
         fail "expected crash points while a record was being updated (its new version written to the disk before 'committed'); there were none: the updates wrote nothing (task 2.1)"
     bad=$(awk -F'\t' '$1 == "viol" && $6 == "update-in-flight" { print $2 }' "$CRASH_OUT/points" | uniq | paste -sd' ')
     [[ -z $bad ]] ||
-        crash_fail "expected the acknowledged version of a record to survive a crash while it is being updated; it did not" "$bad"
+        crash_fail "expected the acknowledged version of a record to survive a crash while it is being updated (task 2.1); it did not" "$bad"
 }
 
 # bats test_tags=task:2_2,points:3
@@ -191,9 +191,9 @@ line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
     bad=$(awk -F'\t' '$1 == "ondisk" && $4 == "no" { print "op " $2 " (record " $3 ")" }' "$CRASH_OUT/points")
     local acks
     acks=$(grep -c '^ondisk' "$CRASH_OUT/points") || true
-    ((acks > 0)) || fail "no acknowledgement of set was replayed: $(grep -m3 '^op ' "$CRASH_OUT/points")"
+    ((acks > 0)) || fail "no acknowledgement of set was replayed (task 2.2): $(grep -m3 '^op ' "$CRASH_OUT/points")"
     [[ -z $bad ]] ||
-        fail "$(printf 'expected the text of each acknowledged set in the file (on the disk) at the crash point right after its acknowledgement; %d of %d were not, the first: %s\n(every crash point: %s)' \
+        fail "$(printf 'expected the text of each acknowledged set in the file (on the disk) at the crash point right after its acknowledgement (task 2.2); %d of %d were not, the first: %s\n(every crash point: %s)' \
             "$(wc -l <<<"$bad")" "$acks" "$(head -n 3 <<<"$bad" | paste -sd, )" "${CRASH_OUT#"$WB_ROOT"/}/report")"
 }
 
@@ -221,7 +221,7 @@ line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
     bad=$(awk -F'\t' '$1 ~ /^point / && $4 != "OK" { sub(/^point /, "", $1); print $1 }' "$CRASH_OUT/points" | paste -sd' ')
     [[ -n $(awk -F'\t' '$1 ~ /^point /' "$CRASH_OUT/points") ]] || fail "no crash point was replayed"
     [[ -z $bad ]] ||
-        crash_fail "expected every acknowledged record, whole, in what the store lists after a crash; it was not" "$bad"
+        crash_fail "expected every acknowledged record, whole, in what the store lists after a crash (task 2.3); it was not" "$bad"
 }
 
 # --- 3 recovery -----------------------------------------------------------------
