@@ -129,7 +129,8 @@ static void pack(const char *image, const char *out)
     pwrite_all(o, hdr, 16, 0);
     static char buf[BLK], zero[BLK];
     for (uint64_t b = 0; b * BLK < size; b++) {
-        pread_all(in, buf, BLK, (off_t)(b * BLK));
+        memset(buf, 0, BLK); /* the last block may be short */
+        pread_all(in, buf, size - b * BLK < BLK ? size - b * BLK : BLK, (off_t)(b * BLK));
         if (memcmp(buf, zero, BLK) == 0)
             continue;
         pwrite_all(o, &b, 8, (off_t)at);
@@ -157,7 +158,7 @@ static char *unpack(const char *packed, uint64_t *size)
         die("%s is not a packed image", packed);
     }
     memcpy(size, hdr + 8, 8);
-    char *img = xmalloc(*size);
+    char *img = xmalloc((*size + BLK - 1) / BLK * BLK); /* whole blocks */
     for (off_t at = 16; at < st.st_size; at += 8 + BLK) {
         uint64_t b;
         pread_all(fd, &b, 8, at);
