@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """tools/wb.py - the workbook's data layer: every piece of structured data the
 tools read or write goes through this one module (Python's standard library only).
 
@@ -10,7 +10,9 @@ tools read or write goes through this one module (Python's standard library only
     every format     the summary, Gradescope results.json, JUnit XML, TAP, the class CSV
     the course check check_course(): manifest, TODOs, tests, hints and files agree
 
-The command-line face is for the bash tools; `tools/wb.py help` lists it.
+The command-line face is for the bash tools; `tools/wb.py help` lists it. It runs
+Debian's /usr/bin/python3 (tools/deps.sh installs it): the tools call it often, and
+a version manager's shim in front of python3 can cost a second a call.
 Exit status: 0 done, 1 a negative answer (no such lab, a check failed), 2 bad input.
 """
 
