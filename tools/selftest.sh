@@ -152,7 +152,8 @@ done <<<"$lablist"
 # and each lab's observation and benchmark scripts, wherever the lab lives.
 shopt -s nullglob
 scripts=(tools/*.sh tests/lib/*.bash tests/*.bats tests/tools/*.bats tests/grader/*.sh
-    labs/common/*.bash kernel-lab/vm/* .ci/run)
+    labs/common/*.bash .ci/run)
+mapfile -t -O ${#scripts[@]} scripts < <(grep -rlE '^#!/(usr/)?bin/(env )?(ba)?sh|^# shellcheck shell=' kernel-lab/vm)
 while IFS=$'\t' read -r id _; do
     t=$($wb tree "$id" labs)
     scripts+=("$t"/observe/* "$t"/bench/*.sh)

@@ -9,8 +9,8 @@ need strace od
 obs_setup 10
 
 heading "a store of 40 slots, and 20 versions in it (tasks 1.1, 2.1 to 2.3)"
-runp rstore create store 40
-expect_ok 1.1
+show_run rstore create store 40
+expect_success 1.1
 for k in $(seq 1 20); do "$BIN/rstore" set store "$k" "record $k" >/dev/null 2>&1 || true; done
 look "stat: the size is 4096 + 40 x 200 = 12096 bytes; with posix_fallocate" \
     "every byte has its disk block (Blocks, in 512-byte units, covers the size)."
@@ -19,8 +19,8 @@ stat -c '  size %s bytes, blocks %b x %B bytes' store
 heading "the 21st version goes into slot 20: bytes 8096 to 8295, pages 1 and 2"
 look "The trace of one set: the mapping, then msync() of the slot's pages," \
     "then msync() of page 0 (the commit mark), then the promise on stdout."
-traced rstore set store 21 "record 21 straddles a page boundary"
-expect_ok 2.2
+show_traced rstore set store 21 "record 21 straddles a page boundary"
+expect_success 2.2
 show_trace '^(mmap\(NULL, 12096|msync|write\(1)'
 base=$(sed -n 's/^mmap(NULL, 12096, PROT_READ|PROT_WRITE, MAP_SHARED, [0-9]*, 0) = \(0x[0-9a-f]*\)$/\1/p' "$RAW_TRACE" | tail -n 1)
 if [[ -n $base ]]; then
