@@ -80,7 +80,6 @@ deps: missing packages: $*
 EOF
 }
 
-echo "deps: installing ${missing[*]}" >&2
 sudo=()
 if ((EUID != 0)); then
     if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
@@ -93,6 +92,7 @@ if ((EUID != 0)); then
         exit 1
     fi
 fi
+echo "deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 "${sudo[@]}" apt-get update -qq || $optional
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
