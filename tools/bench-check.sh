@@ -46,7 +46,7 @@ for id in $labs; do
     [[ -f $bats ]] || continue
     make -s build LAB="$id" >/dev/null 2>&1 || { echo "bench-check: lab $id does not build" >&2; exit 1; }
     ntests=$(wb tests "$bats" | grep -c .)
-    task=$(wb tasks "$id" | head -n 1 | cut -f2)
+    task=$(wb tasks "$id" | awk -F"\t" "NR == 1 { print \$2 }")
     ntask=$(wb tests "$bats" --task "$task" | grep -c .)
     empty=$work/empty-$id.bats
     for ((i = 1; i <= ntests; i++)); do printf '@test "t%d" {\n    true\n}\n' "$i"; done >"$empty"

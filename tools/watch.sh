@@ -31,12 +31,12 @@ interval=${WB_WATCH_INTERVAL:-1}
 if [[ -n ${LAB:-} ]]; then
     line=$(wb lab "$LAB" 2>/dev/null) || { echo "watch: LAB=$LAB: no such lab (see course.toml)" >&2; exit 2; }
     IFS=$'\t' read -r lab dir title <<<"$line"
-    task=$(wb next-task "$results/$dir.json" 2>/dev/null) || task=$(wb tasks "$lab" | head -n 1 | cut -f2)
+    task=$(wb next-task "$results/$dir.json" 2>/dev/null) || task=$(wb tasks "$lab" | awk -F"\t" "NR == 1 { print \$2 }")
 else
     if cur=$(wb current "$LABS" "$results"); then
         IFS=$'\t' read -r lab task <<<"$cur"
     else
-        lab=$(wb labs | head -n 1 | cut -f1) task=$(wb tasks "$lab" | head -n 1 | cut -f2)
+        lab=$(wb labs | awk -F"\t" "NR == 1 { print \$1 }") task=$(wb tasks "$lab" | awk -F"\t" "NR == 1 { print \$2 }")
     fi
     IFS=$'\t' read -r lab dir title <<<"$(wb lab "$lab")"
 fi
