@@ -1,5 +1,8 @@
 # The mmap workbook: the one entry point. `make help` lists the targets.
 #   make / make check   build your labs and grade them    (LAB=01 for one lab)
+#   make check TASK=2.1 only that task's tests              (LAB=01 TASK=2.1)
+#   make watch          re-check on save, the current task first (keys: h n l r q)
+#   make compile_commands.json   for clangd and editors (make and make check write it)
 #   make check LABS=solutions                             (the reference solutions)
 #   make test           the project's own test suite      (LAB=01: that lab's checks only)
 #   make book           book/out/: HTML, PDF, EPUB
@@ -12,9 +15,11 @@
 #   make bench-grade    N=20: submissions graded per minute
 #   make bench LAB=NN   a lab's benchmark: a table of ratios and a figure (build/bench/)
 #   make soak N=50      the solutions' tests N times, root and not, under load
+#   make bench-check    how long make check takes: task vs lab, lab vs bats' own floor
 
 LABS ?= labs
 LAB ?=
+TASK ?=
 ifndef BUILD # where the programs of LABS are built: one rule, tools/wb.py's
 BUILD := $(shell tools/wb.py build-dir $(LABS))
 endif
@@ -22,9 +27,9 @@ CC ?= cc
 CFLAGS ?= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 CPPFLAGS += -I labs/common
 
-export LABS LAB
+export LABS LAB TASK
 
-.PHONY: all check test book deps build starters clean help dist grade grade-class gradescope bench-grade bench soak
+.PHONY: all check watch test book deps build starters clean help dist grade grade-class gradescope bench-grade bench bench-check soak
 .SECONDEXPANSION:
 
 all: check
@@ -33,13 +38,25 @@ help:
 	@sed -n '2,/^$$/s/^# //p' Makefile
 
 # The packages the labs graded need (a lab that runs in the VM: a kernel and QEMU, ~670 MB).
-check:
+check: compile_commands.json
 	@tools/deps.sh core
 	@tools/deps.sh $$(tools/wb.py deps $(LAB))
 	@tools/check.sh
 
+# inotify-tools is a help, not a need: without it make watch polls.
+watch: compile_commands.json
+	@tools/deps.sh core
+	@tools/deps.sh --optional watch
+	@tools/watch.sh
+
+# The compilation database of the labs (and of the solutions, where they are):
+# each program's own command, from this Makefile's CC, CPPFLAGS and CFLAGS, so
+# that clangd shows the errors the compiler will report.
+compile_commands.json: Makefile course.toml $(wildcard labs/*/*.c solutions/*/*.c)
+	@tools/wb.py compile-commands "$(CC)" "$(CPPFLAGS)" "$(CFLAGS)" labs $(wildcard solutions) >$@.tmp && mv $@.tmp $@
+
 test:
-	@tools/deps.sh core book kernel grader
+	@tools/deps.sh core book kernel grader dev
 	@tools/selftest.sh
 
 book:
@@ -75,6 +92,10 @@ soak:
 bench:
 	@tools/deps.sh core bench
 	@tools/bench.sh
+
+bench-check:
+	@tools/deps.sh core
+	@tools/bench-check.sh
 
 bench-grade:
 	@tools/deps.sh core kernel grader

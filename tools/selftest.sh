@@ -10,6 +10,8 @@
 #  - every graded test fails on the starter (labs/)
 #  - shellcheck on every script; the data layer's unit and golden tests
 #    (tests/tools/test_*.py); the tests of the tooling (tests/tools/*.bats)
+#  - clangd, with the compile_commands.json make writes, finds no error in
+#    any solution's C file (nor in the headers they include)
 #  - the book builds, in its three formats, with every chapter in it
 # LAB=NN narrows the per-lab checks to that lab (the rest always run).
 set -uo pipefail
@@ -162,6 +164,22 @@ shopt -u nullglob
 for s in "${scripts[@]}"; do
     check "shellcheck $s" shellcheck -x "$s"
 done
+
+# Editor support: clangd reads compile_commands.json, which make writes.
+clangd_clean() {
+    local out
+    out=$(clangd --check="$1" 2>&1)
+    grep -q 'All checks completed, 0 errors' <<<"$out" && return 0
+    grep -E '^E\[' <<<"$out" | head -n 10
+    return 1
+}
+check "make compile_commands.json" make -s compile_commands.json
+while IFS=$'\t' read -r id dir _; do
+    [[ $($wb get "$id" tree) ]] && continue # the kernel lab builds with kbuild
+    for f in "$($wb tree "$id" solutions)"/*.c; do
+        check "clangd finds no error in $f" clangd_clean "$f"
+    done
+done <<<"$lablist"
 
 python3 -m unittest discover -v -s tests/tools -p 'test_*.py' >"$log/python.txt" 2>&1
 while IFS= read -r line; do

@@ -48,6 +48,7 @@ class Task:
     title: str
     points: int
     hint: str
+    hint2: str = ""     # the second hint, shown after HINT2_AFTER failed checks of the task
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Lab:
 
 LAB_KEYS = {"id": str, "dir": str, "title": str, "tree": str, "vm": bool,
             "memory": int, "timeout": int, "task": list}
-TASK_KEYS = {"id": str, "title": str, "points": int, "hint": str}
+TASK_KEYS = {"id": str, "title": str, "points": int, "hint": str, "hint2": str}
 REQUIRED_LAB = ("id", "dir", "title")
 REQUIRED_TASK = ("id", "title", "points", "hint")
 
@@ -113,7 +114,7 @@ def _check_table(table, keys, required, what, at):
         if not isinstance(value, want) or (want is int and isinstance(value, bool)):
             kind = {str: "a string", int: "a whole number", bool: "true or false", list: "tables"}[want]
             raise WbError(f"{at(key)}: {what}: '{key}' must be {kind}, not {value!r}")
-        if want is str and key != "hint" and (not value.strip() or "\n" in value or "\t" in value):
+        if want is str and key not in ("hint", "hint2") and (not value.strip() or "\n" in value or "\t" in value):
             raise WbError(f"{at(key)}: {what}: '{key}' must be one line of text, not {value!r}")
     for key in required:
         if key not in table:
@@ -173,8 +174,9 @@ def load_course(path=None):
                 raise WbError(f"{at(i, j)('id')}: {what}: task {tt['id']} appears twice")
             if tt["points"] <= 0:
                 raise WbError(f"{at(i, j)('points')}: {what}, task {tt['id']}: points must be positive")
-            if not tt["hint"].strip():
-                raise WbError(f"{at(i, j)('hint')}: {what}, task {tt['id']}: the hint is empty")
+            for key in ("hint", "hint2"):
+                if key in tt and not tt[key].strip():
+                    raise WbError(f"{at(i, j)(key)}: {what}, task {tt['id']}: the {key} is empty")
             tids.add(tt["id"])
             lab.tasks.append(Task(lab=lab.id, **tt))
         labs.append(lab)
@@ -299,6 +301,34 @@ def join(lab, tap_text, tests, max_lines=0, max_len=0):
     return {"lab": lab.id, "dir": lab.dir, "title": lab.title, "tests": out, "anomalies": anomalies}
 
 
+def select(tests, task=None, other=False):
+    """The tests of one task (or, with other, every test but that task's);
+    all of them when task is None."""
+    if task is None:
+        return list(tests)
+    return [t for t in tests if (t[1] == task) != other]
+
+
+NOT_CHECKED = "not checked yet: this run checked one task (make check LAB={lab} checks them all)"
+
+
+def merge(old, new, tests):
+    """A lab's results after a run of some of its tests (NEW): the results of
+    OLD (the lab's last results, or None) with NEW's in their place, in the
+    order of the bats file's TESTS. A test in neither has not been checked:
+    it counts as failed until a run checks it."""
+    got = {t["name"]: t for t in (old or {}).get("tests", [])}
+    got.update({t["name"]: t for t in new["tests"]})
+    out = []
+    for name, task, points in tests:
+        t = got.get(name)
+        if t is None or t["task"] != task or t["max"] != points:
+            t = {"name": name, "task": task, "points": 0, "max": points, "status": "fail",
+                 "output": NOT_CHECKED.format(lab=new["lab"])}
+        out.append(t)
+    return {**new, "tests": out}
+
+
 def read_results(path):
     return json.loads(Path(path).read_text(encoding="utf-8"))
 
@@ -338,12 +368,17 @@ def csv_cell(s):
 # ---------------------------------------------------------------------------
 # The student's view: tools/check.sh prints each lab, then the progress
 
-def lab_block(results, verbose=False, out=sys.stdout):
+def lab_block(results, verbose=False, out=sys.stdout, task=None):
     """One lab's lines for make check: every test with its points, the failure
-    text of the next task to work on (of every failed test when verbose)."""
+    text of the next task to work on (of every failed test when verbose).
+    With task: only that task's tests, every failure text, and the lab's line."""
     tests = results["tests"]
     nxt = next((t["task"] for t in tests if t["status"] == "fail"), None)
+    if task is not None:
+        nxt = task
     for t in tests:
+        if task is not None and t["task"] != task:
+            continue
         word = "PASS" if t["status"] == "pass" else "FAIL"
         print(f"  {word} {t['points']:>2}/{t['max']:<2} {for_terminal(t['name'])}", file=out)
         if t["status"] == "fail" and (verbose or t["task"] == nxt):
@@ -357,29 +392,129 @@ def lab_block(results, verbose=False, out=sys.stdout):
     print(f"  Lab {results['lab']}: {got}/{mx} points ({npass} of {len(tests)} tests pass)", file=out)
 
 
-def progress(labs, all_results, labs_base, out=sys.stdout):
+HINT2_AFTER = 3     # failed checks of the same task before its second hint shows
+
+
+def hint2_after():
+    v = os.environ.get("WB_HINT2_AFTER", "")
+    return int(v) if v.isdigit() else HINT2_AFTER
+
+
+def read_tries(path):
+    """The tries file (build/.../tries.json): failed checks per "LAB TASK"."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {k: v for k, v in data.items() if isinstance(v, int)} if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def count_tries(path, all_results, task_key):
+    """One more failed check of TASK_KEY ("LAB TASK", or None: none failed);
+    the tasks that pass forget their count. Returns the counts."""
+    tries = read_tries(path)
+    for r in all_results:
+        for t in r["tests"]:
+            if t["status"] == "pass":
+                tries.pop(f"{r['lab']} {t['task']}", None)
+    if task_key:
+        tries[task_key] = tries.get(task_key, 0) + 1
+    try:
+        write_json(path, dict(sorted(tries.items())))
+    except OSError:
+        pass  # a read-only tree (the grader's): the count is only a help
+    return tries
+
+
+def hint_lines(task, tries):
+    """The hints of TASK for a student who failed its check TRIES times: the
+    first always, the second (when there is one) after hint2_after() failures."""
+    if task is None:
+        return []
+    out = [f"  Hint: {task.hint}"]
+    if task.hint2:
+        n = hint2_after()
+        if tries >= n:
+            out.append(f"  Hint 2 (after {tries} failed checks): {task.hint2}")
+        else:
+            out.append(f"  (a second hint shows after {n} failed checks of this task; {tries} so far)")
+    return out
+
+
+def next_task(all_results, task=None, skip=()):
+    """(lab id, task id) of the task to work on: TASK when it fails, else the
+    first failing task not in SKIP ("LAB TASK" strings), else the first failing."""
+    failing = [(r["lab"], t["task"]) for r in all_results for t in r["tests"] if t["status"] == "fail"]
+    failing = list(dict.fromkeys(failing))
+    if task is not None:
+        mine = [f for f in failing if f[1] == task]
+        if mine:
+            return mine[0]
+    rest = [f for f in failing if f"{f[0]} {f[1]}" not in skip]
+    return (rest or failing or [None])[0]
+
+
+def progress(labs, all_results, labs_base, out=sys.stdout, task=None, tries_file=None, count=False, skip=()):
     """The progress bar over the labs graded, and the next thing to do: the
-    first failing test's task, its hint and where its TODO is. True: all pass."""
+    first failing test's task (TASK, when it is one of them), its hints and where
+    its TODO is. With count, one more failed check of that task goes in
+    TRIES_FILE. True: all pass."""
     tests = [t for r in all_results for t in r["tests"]]
     got, mx = sum(t["points"] for t in tests), sum(t["max"] for t in tests)
     npass = sum(t["status"] == "pass" for t in tests)
     w, f = 30, (30 * got // mx if mx else 0)
     print(f"\nProgress [{'#' * f}{'.' * (w - f)}] {got}/{mx} points, {npass} of {len(tests)} tests pass", file=out)
+    nxt = next_task(all_results, task, skip)
+    key = f"{nxt[0]} {nxt[1]}" if nxt else None
+    tries = {}
+    if tries_file:
+        tries = count_tries(tries_file, all_results, key) if count else read_tries(tries_file)
     if tests and npass == len(tests):
         return True
-    for r in all_results:
-        task = next((t["task"] for t in r["tests"] if t["status"] == "fail"), None)
-        if task is None:
-            continue
-        lab = find_lab(labs, r["lab"])
-        t = next((x for x in lab.tasks if x.id == task), None)
-        title, hint = (t.title, t.hint) if t else ("(a task missing from course.toml)", "")
-        tree = lab.path(labs_base)
-        where = todo_file(tree, task) or tree
-        print(f"Next: lab {lab.id}, task {task}, {title}\n  Hint: {hint}\n"
-              f"  Open {where}, find \"TODO {task}\", then run: make check LAB={lab.id}", file=out)
-        break
+    if nxt is None:
+        return False
+    lab = find_lab(labs, nxt[0])
+    t = next((x for x in lab.tasks if x.id == nxt[1]), None)
+    title = t.title if t else "(a task missing from course.toml)"
+    tree = lab.path(labs_base)
+    where = todo_file(tree, nxt[1]) or tree
+    print(f"Next: lab {lab.id}, task {nxt[1]}, {title}", file=out)
+    for line in hint_lines(t, tries.get(key, 0)):
+        print(line, file=out)
+    print(f"  Open {where}, find \"TODO {nxt[1]}\", then run: make check LAB={lab.id} TASK={nxt[1]}", file=out)
     return False
+
+
+def current(labs, labs_base, results_dir, root=ROOT):
+    """(lab id, task id) the student is on: the first lab (in course order, with
+    its files in LABS_BASE and its tests) whose last results have a failing test
+    (its first failing task) or that has no results yet (its first task)."""
+    for lab in labs:
+        if not Path(lab.path(labs_base)).is_dir() or not (Path(root) / "tests" / f"{lab.dir}.bats").is_file():
+            continue
+        f = Path(results_dir) / f"{lab.dir}.json"
+        try:
+            res = read_results(f)
+        except (OSError, ValueError):
+            return (lab.id, lab.tasks[0].id if lab.tasks else "")
+        t = next((t["task"] for t in res["tests"] if t["status"] == "fail"), None)
+        if t is not None:
+            return (lab.id, t)
+    return None
+
+
+def task_status(lab, results, tries=None, out=sys.stdout):
+    """The tasks of LAB, each with its status in RESULTS (PASS, FAIL, or ----
+    when not checked yet), its points and title."""
+    tests = results["tests"] if results else []
+    for task in lab.tasks:
+        mine = [t for t in tests if t["task"] == task.id]
+        unchecked = not mine or any(t["output"].startswith("not checked yet") for t in mine)
+        word = "----" if unchecked else "PASS" if all(t["status"] == "pass" for t in mine) else "FAIL"
+        got = sum(t["points"] for t in mine)
+        n = (tries or {}).get(f"{lab.id} {task.id}", 0)
+        extra = f"  ({n} failed checks)" if n and word == "FAIL" else ""
+        print(f"  {word} {got:>2}/{task.points:<2} {task.id:<4} {task.title}{extra}", file=out)
 
 
 def todo_file(tree, task):
@@ -584,12 +719,13 @@ def check_course(root=ROOT):
                 problems.append(f"{where}: task {t.id} has no test in tests/{lab.dir}.bats")
             elif tested[t.id] != t.points:
                 problems.append(f"{where}: task {t.id} has {t.points} points in course.toml, its tests {tested[t.id]}")
-            hint = " ".join(t.hint.split())
-            for fname, text in sols.items():
-                for line in solution_lines(text):
-                    if len(line) >= 16 and line in hint:
-                        problems.append(f"{where}: the hint of task {t.id} gives the solution's line ({fname}): {line}")
-                        break
+            for key, hint in (("hint", t.hint), ("hint2", t.hint2)):
+                hint = " ".join(hint.split())
+                for fname, text in sols.items():
+                    for line in solution_lines(text):
+                        if len(line) >= 16 and line in hint:
+                            problems.append(f"{where}: the {key} of task {t.id} gives the solution's line ({fname}): {line}")
+                            break
         for t, fname in todos.items():
             if t not in tasks:
                 problems.append(f"{where}: {fname} has \"TODO {t}:\", a task course.toml does not list")
@@ -610,6 +746,29 @@ def check_course(root=ROOT):
 
 
 # ---------------------------------------------------------------------------
+# Editor support: compile_commands.json (clangd and other tools read it)
+
+def compile_commands(labs, cc, cppflags, cflags, bases, root=ROOT):
+    """A compilation database: each C program of the labs (not those with a
+    tree of their own: the kernel lab has its own Makefile) in each tree of
+    BASES, with the Makefile's own rule: CC CPPFLAGS -I DIR CFLAGS -o OUT FILE."""
+    import shlex
+    out = []
+    for base in bases:
+        for lab in labs:
+            if lab.tree:
+                continue
+            d = Path(root) / lab.path(base)
+            for f in sorted(d.glob("*.c")):
+                rel = f.relative_to(root).as_posix()
+                target = os.path.join(build_dir(base, root), lab.dir, f.stem)
+                args = ([*shlex.split(cc), *shlex.split(cppflags), "-I", os.path.dirname(rel) + "/",
+                         *shlex.split(cflags), "-o", target, rel])
+                out.append({"directory": str(root), "file": rel, "arguments": args})
+    return out
+
+
+# ---------------------------------------------------------------------------
 # The command-line face
 
 USAGE = """usage: tools/wb.py COMMAND ...
@@ -621,13 +780,28 @@ USAGE = """usage: tools/wb.py COMMAND ...
   deps [ID...]                  the tools/deps.sh groups those labs (default all) need
   build-dir LABS                where the programs of the tree LABS are built
   editable ROOT                 the files a student may change, in the tree ROOT
-  tests BATS                    NAME<TAB>TASK<TAB>POINTS of each test of a bats file
-  join ID TAP BATS OUT.json     a lab's results: its TAP joined with its tests' points
-                                (GRADE_MAX_LINES, GRADE_MAX_LINE cap the failure text)
+  tests BATS [SEL]              NAME<TAB>TASK<TAB>POINTS of each test of a bats file
+                                SEL: --task T (that task's tests), --other T (the rest)
+  join ID TAP BATS OUT.json [SEL [--merge]]
+                                a lab's results: its TAP joined with its tests' points
+                                (GRADE_MAX_LINES, GRADE_MAX_LINE cap the failure text);
+                                --merge: with OUT.json's other results kept
+  task-labs TASK [ID]           the labs that have a task TASK (only ID: is it there?)
+  current LABS RESULTS-DIR      LAB<TAB>TASK the student is on (exit 1: all pass)
+  next-task RESULTS.json [--task T] [--skip "LAB TASK"]...
+                                the task to work on in one lab's results (exit 1: none fails)
+  status ID RESULTS.json [TRIES] a lab's tasks, each PASS/FAIL/---- with points
+  hint ID TASK [TRIES]          the hints of one task (the second after failed checks)
+  compile-commands CC CPPFLAGS CFLAGS TREE...
+                                compile_commands.json of the labs in those trees
   results RESULTS.json          STATUS<TAB>TASK<TAB>POINTS<TAB>MAX<TAB>NAME of each test
   output RESULTS.json NAME      the failure text of one test
-  show RESULTS.json [-v]        a lab's lines for make check
-  progress LABS RESULTS.json... the progress bar and what to do next (exit 1: not all pass)
+  show RESULTS.json [-v] [--task T]
+                                a lab's lines for make check (only task T's tests)
+  progress [--task T] [--tries FILE [--count]] [--skip "LAB TASK"]... LABS RESULTS.json...
+                                the progress bar and what to do next (exit 1: not all pass);
+                                --task: the student is on T; --count: one more failed check
+                                of the next task in FILE (its second hint after 3: WB_HINT2_AFTER)
   report OUTDIR NAME            OUTDIR/labs/*.json -> summary.txt, results.json, junit.xml,
                                 results.tap (notes from OUTDIR/notes.txt)
   class-csv OUTDIR              a class's grades.csv, on standard output
@@ -639,6 +813,36 @@ def _lab(labs, want):
     if lab is None:
         raise LookupError(f"no lab {want} in course.toml")
     return lab
+
+
+def _options(args, names, flags=()):
+    """Pull "--NAME VALUE" options (repeatable: a list) and flags out of ARGS."""
+    opts, rest, i = {}, [], 0
+    while i < len(args):
+        a = args[i]
+        if a in flags:
+            opts[a[2:]] = True
+        elif a in names:
+            if i + 1 >= len(args):
+                raise WbError(f"{a} needs a value")
+            opts.setdefault(a[2:], []).append(args[i + 1])
+            i += 1
+        else:
+            rest.append(a)
+        i += 1
+    return opts, rest
+
+
+def _selection(opts):
+    if "task" in opts and "other" in opts:
+        raise WbError("--task and --other together")
+    for key in ("task", "other"):
+        if key in opts:
+            t = opts[key][-1]
+            if not re.fullmatch(r"[0-9]+\.[0-9]+", t):
+                raise WbError(f"a task id is N.M, like 2.1, not {t!r}")
+            return t, key == "other"
+    return None, False
 
 
 def main(argv):
@@ -679,15 +883,73 @@ def main(argv):
                 if (f.is_file() and not f.is_symlink() and re.fullmatch(r"[A-Za-z0-9._-]+", f.name)
                         and TODO_RE.search(f.read_text(encoding="utf-8", errors="replace"))):
                     p(f.relative_to(root).as_posix())
-    elif cmd == "tests" and len(args) == 1:
-        for name, task, points in bats_tests(args[0]):
+    elif cmd == "tests" and args:
+        opts, args = _options(args, ("--task", "--other"))
+        if len(args) != 1:
+            raise WbError("tests BATS [--task T | --other T]")
+        task, other = _selection(opts)
+        for name, task, points in select(bats_tests(args[0]), task, other):
             p(f"{name}\t{task}\t{points}")
-    elif cmd == "join" and len(args) == 4:
+    elif cmd == "join" and len(args) >= 4:
+        opts, args = _options(args, ("--task", "--other"), ("--merge",))
+        if len(args) != 4:
+            raise WbError("join ID TAP BATS OUT.json [--task T | --other T] [--merge]")
         lab = _lab(labs, args[0])
+        task, other = _selection(opts)
         tap = Path(args[1]).read_bytes() if Path(args[1]).exists() else b""
-        res = join(lab, tap, bats_tests(args[2]), int(os.environ.get("GRADE_MAX_LINES", "0")),
+        every = bats_tests(args[2])
+        res = join(lab, tap, select(every, task, other), int(os.environ.get("GRADE_MAX_LINES", "0")),
                    int(os.environ.get("GRADE_MAX_LINE", "0")))
+        if opts.get("merge"):
+            try:
+                old = read_results(args[3])
+            except (OSError, ValueError):
+                old = None
+            res = merge(old, res, every)
         write_json(args[3], res)
+    elif cmd == "task-labs" and len(args) in (1, 2):
+        chosen = [lab for lab in (labs if len(args) == 1 else [_lab(labs, args[1])])
+                  if any(t.id == args[0] for t in lab.tasks)]
+        if not chosen:
+            raise LookupError(f"no task {args[0]}" + (f" in lab {args[1]}" if len(args) == 2 else ""))
+        for lab in chosen:
+            p(lab.id)
+    elif cmd == "next-task" and args:
+        opts, args = _options(args, ("--task", "--skip"))
+        if len(args) != 1:
+            raise WbError("next-task RESULTS.json [--task T] [--skip 'LAB TASK']...")
+        task, _ = _selection(opts)
+        try:
+            nxt = next_task([read_results(args[0])], task, opts.get("skip", []))
+        except (OSError, ValueError):
+            nxt = None
+        if nxt is None:
+            return 1
+        p(nxt[1])
+    elif cmd == "current" and len(args) == 2:
+        cur = current(labs, args[0], args[1])
+        if cur is None:
+            return 1
+        p(f"{cur[0]}\t{cur[1]}")
+    elif cmd == "status" and len(args) in (2, 3):
+        lab = _lab(labs, args[0])
+        try:
+            res = read_results(args[1])
+        except (OSError, ValueError):
+            res = None
+        task_status(lab, res, read_tries(args[2]) if len(args) == 3 else None)
+    elif cmd == "hint" and len(args) in (2, 3):
+        lab = _lab(labs, args[0])
+        t = next((t for t in lab.tasks if t.id == args[1]), None)
+        if t is None:
+            raise LookupError(f"no task {args[1]} in lab {lab.id}")
+        n = read_tries(args[2]).get(f"{lab.id} {t.id}", 0) if len(args) == 3 else 0
+        p(f"Task {t.id}: {t.title}")
+        for line in hint_lines(t, n):
+            p(line)
+    elif cmd == "compile-commands" and len(args) >= 4:
+        write = json.dumps(compile_commands(labs, args[0], args[1], args[2], args[3:]), indent=1)
+        p(write)
     elif cmd == "results" and len(args) == 1:
         for t in read_results(args[0])["tests"]:
             p(f"{t['status']}\t{t['task']}\t{t['points']}\t{t['max']}\t{t['name']}")
@@ -696,10 +958,21 @@ def main(argv):
         if t is None:
             raise LookupError(f"no test {args[1]!r} in {args[0]}")
         p(for_terminal(t["output"]))
-    elif cmd == "show" and len(args) in (1, 2):
-        lab_block(read_results(args[0]), verbose=args[1:] == ["-v"])
-    elif cmd == "progress" and len(args) >= 1:
-        return 0 if progress(labs, [read_results(a) for a in args[1:]], args[0]) else 1
+    elif cmd == "show" and args:
+        opts, args = _options(args, ("--task",), ("-v",))
+        if len(args) != 1:
+            raise WbError("show RESULTS.json [-v] [--task T]")
+        task, _ = _selection(opts)
+        lab_block(read_results(args[0]), verbose=bool(opts.get("v")), task=task)
+    elif cmd == "progress" and args:
+        opts, args = _options(args, ("--task", "--tries", "--skip"), ("--count",))
+        if not args:
+            raise WbError("progress [options] LABS RESULTS.json...")
+        task, _ = _selection(opts)
+        ok = progress(labs, [read_results(a) for a in args[1:]], args[0], task=task,
+                      tries_file=opts.get("tries", [None])[-1], count=bool(opts.get("count")),
+                      skip=opts.get("skip", []))
+        return 0 if ok else 1
     elif cmd == "report" and len(args) == 2:
         notes_file = Path(args[0]) / "notes.txt"
         notes = notes_file.read_bytes().decode("utf-8", "replace").split("\n")[:-1] if notes_file.exists() else []

@@ -39,3 +39,40 @@ setup() {
     assert_success
     assert_output --regexp "Progress \[#+\] ([0-9]+)/\1 points"
 }
+
+@test "TASK= checks only that task's tests, with the lab's line and the progress" {
+    run env LABS=solutions LAB=01 TASK=2.1 "$ROOT/tools/check.sh"
+    assert_success
+    assert_output --regexp "PASS +2/2 +2\.1 "
+    refute_output --regexp "(PASS|FAIL) +[0-9]+/[0-9]+ +1\.1 "
+    assert_output --regexp "Lab 01: [0-9]+/[0-9]+ points"
+    assert_output --partial "Progress ["
+}
+
+@test "a bad TASK is a clear error, exit 2" {
+    run env LAB=01 TASK=9.9 "$ROOT/tools/check.sh"
+    assert_failure 2
+    assert_output --partial "lab 01 has no task 9.9; its tasks: 1.1"
+    run env TASK=x "$ROOT/tools/check.sh"
+    assert_failure 2
+    assert_output --partial "a task id is N.M"
+    run env TASK=99.1 "$ROOT/tools/check.sh"
+    assert_failure 2
+    assert_output --partial "no lab has a task 99.1"
+}
+
+@test "TASK= alone: the lab the student is on, or a clear error naming the labs" {
+    export RESULTS=$BATS_TEST_TMPDIR/none
+    run env LABS=solutions TASK=1.1 "$ROOT/tools/check.sh"
+    # No results yet: the student is on the first lab.
+    assert_success
+    assert_output --partial "Lab 01 "
+    mkdir -p "$RESULTS"
+    for dir in $("$ROOT/tools/wb.py" labs | cut -f2); do
+        printf '{"lab": "x", "tests": []}\n' >"$RESULTS/$dir.json"
+    done
+    run env LABS=solutions TASK=1.1 "$ROOT/tools/check.sh"
+    assert_failure 2
+    assert_output --partial "task 1.1 is in labs 01 02"
+    assert_output --partial "say which: make check LAB=NN TASK=1.1"
+}

@@ -101,6 +101,13 @@ class Manifest(unittest.TestCase):
         self.assertIn("is also lab #1", self.error(LAB + TASK + LAB.replace("01-demo", "01-other") + TASK))
         self.assertIn("the hint is empty", self.error(LAB + TASK.replace('"h"', '" "')))
 
+    def test_a_second_hint_is_optional_and_never_empty(self):
+        labs = manifest(LAB + TASK.replace('hint = "h"', 'hint = "h"\nhint2 = "the call"'))
+        self.assertEqual(labs[0].tasks[0].hint2, "the call")
+        self.assertEqual(manifest(LAB + TASK)[0].tasks[0].hint2, "")
+        self.assertIn("the hint2 is empty", self.error(LAB + TASK.replace('hint = "h"', 'hint = "h"\nhint2 = ""')))
+        self.assertIn("'hint2' must be a string", self.error(LAB + TASK.replace('hint = "h"', 'hint = "h"\nhint2 = 2')))
+
     def test_an_unreadable_manifest_is_a_clear_error(self):
         with self.assertRaises(wb.WbError) as e:
             wb.load_course("/nonexistent/course.toml")
@@ -161,6 +168,91 @@ class TapAndTags(unittest.TestCase):
         tap = "not ok 1 a\n" + "".join(f"# {'x' * 20} {i}\n" for i in range(10))
         out = wb.join(lab, tap, [("a", "1.1", 1)], max_lines=3, max_len=10)["tests"][0]["output"]
         self.assertEqual(out.split("\n"), ["x" * 10 + " ..."] * 3 + ["... (7 more lines cut)"])
+
+
+def result(lab, *tests):
+    """Results of LAB: (name, task, status) each, 1 point a test."""
+    return {"lab": lab, "dir": f"{lab}-demo", "title": "t", "anomalies": [],
+            "tests": [{"name": n, "task": t, "points": int(st == "pass"), "max": 1, "status": st, "output": ""}
+                      for n, t, st in tests]}
+
+
+class OneTask(unittest.TestCase):
+    TESTS = [("a", "1.1", 1), ("b", "1.2", 1), ("c", "1.2", 1), ("d", "2.1", 1)]
+
+    def test_select_one_task_or_the_others(self):
+        self.assertEqual([t[0] for t in wb.select(self.TESTS, "1.2")], ["b", "c"])
+        self.assertEqual([t[0] for t in wb.select(self.TESTS, "1.2", other=True)], ["a", "d"])
+        self.assertEqual(wb.select(self.TESTS), self.TESTS)
+
+    def test_merge_keeps_the_other_results_and_marks_the_unchecked(self):
+        lab = wb.Lab("01", "01-demo", "t")
+        new = wb.join(lab, "ok 1 b\nnot ok 2 c\n", wb.select(self.TESTS, "1.2"))
+        old = result("01", ("a", "1.1", "pass"), ("b", "1.2", "fail"))
+        m = wb.merge(old, new, self.TESTS)
+        self.assertEqual([(t["name"], t["status"]) for t in m["tests"]],
+                         [("a", "pass"), ("b", "pass"), ("c", "fail"), ("d", "fail")])
+        self.assertTrue(m["tests"][3]["output"].startswith("not checked yet"))
+        self.assertEqual(len(wb.merge(None, new, self.TESTS)["tests"]), 4)
+
+    def test_the_next_task_the_current_one_and_skips(self):
+        r = result("01", ("a", "1.1", "pass"), ("b", "1.2", "fail"), ("d", "2.1", "fail"))
+        self.assertEqual(wb.next_task([r]), ("01", "1.2"))
+        self.assertEqual(wb.next_task([r], task="2.1"), ("01", "2.1"))
+        self.assertEqual(wb.next_task([r], task="1.1"), ("01", "1.2"))
+        self.assertEqual(wb.next_task([r], skip=["01 1.2"]), ("01", "2.1"))
+        self.assertEqual(wb.next_task([r], skip=["01 1.2", "01 2.1"]), ("01", "1.2"))
+        self.assertIsNone(wb.next_task([result("01", ("a", "1.1", "pass"))]))
+
+    def test_current_is_the_first_lab_that_fails_or_was_never_checked(self):
+        labs = wb.load_course(GOLDEN / "course.toml")
+        with tempfile.TemporaryDirectory() as d:
+            for lab in labs:
+                Path(d, "labs", lab.path("x").split("/", 1)[1]).mkdir(parents=True)
+            res = Path(d, "results")
+            res.mkdir()
+            cur = wb.current(labs, Path(d, "labs"), res, root=GOLDEN)
+            self.assertEqual(cur, (labs[0].id, labs[0].tasks[0].id))
+            wb.write_json(res / f"{labs[0].dir}.json", result(labs[0].id, ("x", "1.1", "pass"), ("y", "1.2", "fail")))
+            self.assertEqual(wb.current(labs, Path(d, "labs"), res, root=GOLDEN), (labs[0].id, "1.2"))
+
+    def test_the_second_hint_shows_after_three_failed_checks(self):
+        lab = wb.Lab("01", "01-demo", "t", tasks=[wb.Task("01", "1.1", "T", 1, "the idea", "the call")])
+        r = result("01", ("a", "1.1", "fail"))
+        with tempfile.TemporaryDirectory() as d:
+            tries = Path(d, "tries.json")
+            outs = []
+            for _ in range(3):
+                buf = io.StringIO()
+                wb.progress([lab], [r], d, out=buf, tries_file=tries, count=True)
+                outs.append(buf.getvalue())
+            self.assertNotIn("the call", outs[1])
+            self.assertIn("a second hint shows after 3 failed checks of this task; 2 so far", outs[1])
+            self.assertIn("Hint 2 (after 3 failed checks): the call", outs[2])
+            self.assertEqual(wb.read_tries(tries), {"01 1.1": 3})
+            wb.progress([lab], [result("01", ("a", "1.1", "pass"))], d, out=io.StringIO(), tries_file=tries, count=True)
+            self.assertEqual(wb.read_tries(tries), {})
+            tries.write_text("not json")
+            self.assertEqual(wb.read_tries(tries), {})
+
+    def test_the_task_status_list(self):
+        lab = wb.Lab("01", "01-demo", "t", tasks=[wb.Task("01", "1.1", "first", 1, "h"),
+                                                   wb.Task("01", "1.2", "second", 2, "h")])
+        buf = io.StringIO()
+        wb.task_status(lab, result("01", ("a", "1.1", "pass"), ("b", "1.2", "fail")), {"01 1.2": 2}, out=buf)
+        self.assertEqual(buf.getvalue().split("\n")[:2],
+                         ["  PASS  1/1  1.1  first", "  FAIL  0/2  1.2  second  (2 failed checks)"])
+
+    def test_compile_commands_are_the_makefile_s_rule(self):
+        labs = wb.load_course(GOLDEN / "course.toml")
+        with tempfile.TemporaryDirectory() as d:
+            Path(d, "labs", labs[0].dir).mkdir(parents=True)
+            Path(d, "labs", labs[0].dir, "x.c").write_text("int main(void) { return 0; }\n")
+            cmds = wb.compile_commands(labs, "cc", "-I labs/common", "-O2 -Wall", ["labs", "solutions"], root=Path(d))
+        self.assertEqual(len(cmds), 1)
+        self.assertEqual(cmds[0]["file"], f"labs/{labs[0].dir}/x.c")
+        self.assertEqual(cmds[0]["arguments"][:6], ["cc", "-I", "labs/common", "-I", f"labs/{labs[0].dir}/", "-O2"])
+        self.assertEqual(cmds[0]["arguments"][-1], f"labs/{labs[0].dir}/x.c")
 
 
 class Sanitising(unittest.TestCase):
@@ -310,6 +402,11 @@ class CourseCheck(unittest.TestCase):
         def change(root):
             (root / "course.toml").write_text(LAB + TASK.replace('"h"', '"write return 0 + 0 + 0 + 0; there"'))
         self.assertIn("the hint of task 1.1 gives the solution's line", self.problems(change))
+
+    def test_a_second_hint_that_gives_the_solution_s_line(self):
+        def change(root):
+            (root / "course.toml").write_text(LAB + TASK.replace('hint = "h"', 'hint = "h"\nhint2 = "return 0 + 0 + 0 + 0;"'))
+        self.assertIn("the hint2 of task 1.1 gives the solution's line", self.problems(change))
 
     def test_stray_files_missing_parts_and_a_test_of_no_task(self):
         def change(root):
