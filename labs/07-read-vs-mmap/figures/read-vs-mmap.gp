@@ -1,0 +1,19 @@
+# read-vs-mmap.gp - throughput of read() against its buffer size, with the
+# mmap readers and the memory bound as lines. Reads read-vs-mmap.dat from its
+# own directory (bench/run.sh writes one; figures/ holds the chapter's).
+# Run: cd labs/07-read-vs-mmap/figures && gnuplot read-vs-mmap.gp
+set terminal svg size 800,480 dynamic font "sans,11"
+set output "read-vs-mmap.svg"
+set title "Summing a file: read() by buffer size, mmap() as lines"
+set xlabel "read() buffer size"
+set ylabel "GB/s (median; bars: min to max)"
+set logscale x 2
+set xtics ("4K" 4096, "16K" 16384, "64K" 65536, "256K" 262144, "1M" 1048576, "4M" 4194304, "16M" 16777216)
+set yrange [0:*]
+set grid
+set key outside right top vertical Left reverse width -2
+set datafile missing "n/a"
+stats "read-vs-mmap.dat" nooutput
+plot "read-vs-mmap.dat" index 0 using 1:3:2:4 with yerrorlines lw 2 pt 7 title "read(), hot", \
+     "" index 0 using 1:6:5:7 with yerrorlines lw 2 pt 5 title "read(), cold", \
+     for [i=1:STATS_blocks-1] "" index i using 1:2 with lines lw 2 dt (i == STATS_blocks - 1 ? 2 : 1) title columnheader(1)
