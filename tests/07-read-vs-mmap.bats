@@ -89,7 +89,8 @@ only_calls() {
 
 # read_sizes FD : "ASKED GOT" for each read() or pread() of FD, in order.
 read_sizes() {
-    fd_part "$1" | grep -E "^(read|pread64)\($1, " | sed -E 's/.*, ([0-9]+)(, [0-9]+)?\) = (-?[0-9]+).*/\1 \3/'
+    fd_part "$1" | grep -E "^(read|pread64)\($1, " |
+        sed -E 's/^pread64(.*), ([0-9]+), [0-9]+\) = (-?[0-9]+).*/\2 \3/; s/^read.*, ([0-9]+)\) = (-?[0-9]+).*/\1 \2/'
 }
 
 # injected SYSCALL N ERRNO PROG ARGS... : run PROG with its Nth SYSCALL made
@@ -97,6 +98,7 @@ read_sizes() {
 injected() {
     local sc=$1 n=$2 err=$3 prog=$BIN/$4
     shift 4
+    [[ $n =~ ^[0-9]+$ ]] || fail "expected a $sc() call to make fail (is the task done?)"
     run timeout -k 1 20 strace -qq -o /dev/null -e trace="$sc" -e inject="$sc:error=$err:when=$n" "$prog" "$@"
 }
 
@@ -108,7 +110,7 @@ nth() {
         index($0, sc) == 1 { n++ }
         /libc\.so/ { libc = 1 }
         libc && /^munmap\(/ { main = 1 }
-        main && $0 ~ re { print n; exit }' "$TRACE"
+        main && index($0, sc) == 1 && $0 ~ re { print n; exit }' "$TRACE"
 }
 
 # --- 1 where the bytes go ----------------------------------------------------
@@ -168,10 +170,12 @@ nth() {
     runp rsum empty 4096
     expect_status 1 1.1
     traced rsum data 4096
-    local n
-    n=$(nth read "^read\($(fd_of data), ")
-    [[ -n $n ]] || fail "expected a read() of the file (task 1.1)"
-    injected read "$n" EIO rsum data 4096
+    local n sc fd
+    fd=$(fd_of data)
+    sc=$(fd_part "$fd" | grep -oE -m1 "^(read|pread64)\($fd, " | cut -d'(' -f1) ||
+        fail "expected a read() of the file (task 1.1)"
+    n=$(nth "$sc" "^$sc\($fd, ")
+    injected "$sc" "$n" EIO rsum data 4096
     expect_status 1 "1.1: the first read() of the file failed with EIO"
     [[ $output == *EIO* ]] || fail "expected a message with the error (EIO) of the failed read(), got: $output (task 1.1)"
 }
@@ -391,7 +395,8 @@ copied() {
     local size=$((5 * PS + 123)) n
     make_file data "$size"
     copied 4.3 cfr
-    trace_has "^copy_file_range\($IN, NULL, $OUT, NULL, [0-9]+, 0\) = [1-9]" "copy_file_range($IN, NULL, $OUT, NULL, ...) (task 4.3)"
+    trace_has "^copy_file_range\($IN, (NULL|\[[0-9 =>]+\]), $OUT, (NULL|\[[0-9 =>]+\]), [0-9]+, 0\) = [1-9]" \
+        "copy_file_range($IN, NULL, $OUT, NULL, ...) (task 4.3)"
     only_calls "$IN" 'copy_file_range|fstat|newfstatat|statx|fadvise64|close' "only copy_file_range() on the source (task 4.3)"
     only_calls "$OUT" 'fstat|newfstatat|statx|ftruncate|fadvise64|fsync|fdatasync|close' "no write() to the copy (task 4.3)"
     n=$(nth copy_file_range .)
@@ -405,7 +410,7 @@ copied() {
     local size=$((5 * PS + 123)) n
     make_file data "$size"
     copied 4.4 sendfile
-    trace_has "^sendfile\($OUT, $IN, NULL, [0-9]+\) = [1-9]" "sendfile($OUT, $IN, NULL, ...): the copy is the first argument (task 4.4)"
+    trace_has "^sendfile\($OUT, $IN, (NULL|\[[0-9 =>]+\]), [0-9]+\) = [1-9]" "sendfile($OUT, $IN, NULL, ...): the copy is the first argument (task 4.4)"
     only_calls "$IN" 'fstat|newfstatat|statx|fadvise64|close' "only sendfile() on the source (task 4.4)"
     only_calls "$OUT" 'sendfile|fstat|newfstatat|statx|ftruncate|fadvise64|fsync|fdatasync|close' "no write() to the copy (task 4.4)"
     n=$(nth sendfile .)

@@ -16,4 +16,4 @@ set datafile missing "n/a"
 stats "read-vs-mmap.dat" nooutput
 plot "read-vs-mmap.dat" index 0 using 1:3:2:4 with yerrorlines lw 2 pt 7 title "read(), hot", \
      "" index 0 using 1:6:5:7 with yerrorlines lw 2 pt 5 title "read(), cold", \
-     for [i=1:STATS_blocks-1] "" index i using 1:2 with lines lw 2 dt (i == STATS_blocks - 1 ? 2 : 1) title columnheader(1)
+     for [i=1:STATS_blocks-1] "" index i using 1:2 with lines lw 2 title columnheader(1)
