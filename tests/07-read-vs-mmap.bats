@@ -132,7 +132,7 @@ nth() {
 
 # bats test_tags=task:1_1,points:2
 @test "1.1 rsum: ceil(size / BUFSIZE) read() calls of BUFSIZE bytes (and one at the end of the file)" {
-    local size=$((10 * PS + 100)) buf fd want n asked got line
+    local size=$((10 * PS + 100)) buf fd want n asked line
     make_file data "$size"
     for buf in "$PS" 1000 65536; do
         traced rsum data "$buf"
@@ -142,7 +142,7 @@ nth() {
         n=$(read_sizes "$fd" | wc -l)
         ((n == want || n == want + 1)) ||
             fail "expected $want read() calls of the file with BUFSIZE $buf (one more, returning 0, is fine), got $n (task 1.1)"
-        while read -r asked got; do
+        while read -r asked _; do
             ((asked == buf)) ||
                 fail "expected each read() to ask for BUFSIZE = $buf bytes, one asked for $asked (task 1.1)"
         done < <(read_sizes "$fd")

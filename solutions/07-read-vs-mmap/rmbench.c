@@ -17,8 +17,8 @@
  * first (as root, the whole page cache is dropped too: drop_caches).
  * "true" as PROG (no file read) measures the cost of starting a program.
  */
-#include "wsum.h"
 #include "wb.h"
+#include "wsum.h"
 #include <sys/wait.h>
 #include <time.h>
 
