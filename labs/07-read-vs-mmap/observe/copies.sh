@@ -41,7 +41,8 @@ for m in "rw 65536" mmap cfr sendfile; do
     traced fcopy data copy $m >/dev/null
     printf '  fcopy %s:\n' "$m"
     show_trace '^(read|write|mmap|copy_file_range|sendfile)\((3|4)|^mmap\(NULL, [0-9]+, PROT_READ, MAP_PRIVATE, 3' |
-        awk '{ n[$0 ~ /^[a-z_]+\(/ ? substr($0, 1, index($0, "(") - 1) : $0]++; if (n[substr($0, 1, index($0, "(") - 1)] <= 2) print }'
+        awk '{ l = $0; sub(/^  \| /, "", l); c = substr(l, 1, index(l, "(") - 1)
+               if (++n[c] <= 2) print; else if (n[c] == 3) print "  | ..." }'
 done
 why "rw makes two calls for every 64 KiB; mmap one mmap() and one write() of" \
     "the whole file (write() may return less: write_all loops); the zero-copy" \

@@ -55,6 +55,7 @@ why "MADV_RANDOM turns readahead and fault-around off: each first touch of a" \
     "what the kernel's help saves (they vary with the file system and how the" \
     "file was written, so they are not graded)."
 
+cat data >/dev/null # hot again, every page
 heading "Hot: faults per page (fault-around)"
 look "minor faults in msum's loop against the file's $((size / ps)) pages."
 runp msum data
