@@ -8,7 +8,7 @@
  * mem: REPS times, memcpy() of MB MiB between two anonymous buffers, and the
  * same word sum as the readers (wsum.h) over one of them, already faulted in:
  * the fastest any reader of that many bytes can go; and the same sum over a
- * fresh mapping (64 MiB at most), populated (no page faults) but never
+ * fresh mapping (16 MiB at most), populated (no page faults) but never
  * touched: what touching new page table entries costs. Prints "memcpy", "sum" and "first" lines in
  * GB/s. time: runs PROG with its output to /dev/null and prints
  * FILE's size divided by the wall time from fork() to wait() (CLOCK_MONOTONIC),
@@ -73,7 +73,7 @@ static void mem(size_t mb, int reps)
         double t2 = now();
         /* A fresh mapping, every page already allocated by MAP_POPULATE:
          * the cost of a first touch without any page fault. */
-        size_t flen = len < (64u << 20) ? len : 64u << 20; /* slow: 64 MiB do */
+        size_t flen = len < (16u << 20) ? len : 16u << 20; /* slow: 16 MiB do */
         unsigned char *f = mmap(NULL, flen, PROT_READ | PROT_WRITE,
                                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
         if (f == MAP_FAILED)

@@ -59,14 +59,35 @@ if [[ $("$BIN/incore" "$file") != *": 0 of "* ]]; then
 fi
 cat "$file" >/dev/null
 
-# The bound, in this run: memory to CPU, no file, no system call.
-mem=$("$BIN/rmbench" mem "$mb" "$reps")
-sum=$(awk '$1 == "sum" { print $2 }' <<<"$mem" | stats)
-copy=$(awk '$1 == "memcpy" { print $2 }' <<<"$mem" | stats)
-first=$(awk '$1 == "first" { print $2 }' <<<"$mem" | stats)
-bound=$(med "$sum")
+# The bound, in this run: memory to CPU, no file, no system call. Sampled
+# at the start, the middle and the end of the run, so that a machine whose
+# load changes meanwhile is measured under the same conditions as the readers.
+mem=$OUT/mem.txt
+: >"$mem"
+bound_sample() { "$BIN/rmbench" mem "$mb" "$1" >>"$mem"; }
+bound_sample "$reps"
 start=$({ for ((i = 0; i < reps; i++)); do "$BIN/rmbench" time "$file" hot true 2>&1 >/dev/null; done; } |
     awk '{ printf "%.2f\n", $1 * 1000 }' | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+
+# Every reader, each run timed alone; the rows are printed at the end.
+declare -A hot=() cool=()
+for b in $bufs; do
+    hot[r$b]=$(run hot "$file" "$reps" rsum "$file" "$b")
+    cool[r$b]="n/a n/a n/a"
+    if $cold; then cool[r$b]=$(run cold "$file" "$cold_reps" rsum "$file" "$b"); fi
+done
+bound_sample 2
+hows=("" populate sequential hugepage)
+for how in "${hows[@]}"; do
+    hot[m$how]=$(run hot "$file" "$reps" msum "$file" ${how:+"$how"})
+    cool[m$how]="n/a n/a n/a"
+    if $cold; then cool[m$how]=$(run cold "$file" "$cold_reps" msum "$file" ${how:+"$how"}); fi
+done
+bound_sample 2
+sum=$(awk '$1 == "sum" { print $2 }' "$mem" | stats)
+copy=$(awk '$1 == "memcpy" { print $2 }' "$mem" | stats)
+first=$(awk '$1 == "first" { print $2 }' "$mem" | stats)
+bound=$(med "$sum")
 
 echo
 row "GB/s" "hot: min med max" "/bound" "cold: min med max" "/bound"
@@ -77,24 +98,20 @@ row "memory: sum, first touch" "$first" "$(ratio "$(med "$first")" "$bound")" ""
 dat=$OUT/read-vs-mmap.dat
 {
     echo "# read-vs-mmap.dat: GB/s of rsum and msum on a $mb MiB file; min, median, max of $reps hot / $cold_reps cold runs"
-    echo "# $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d); made by labs/07-read-vs-mmap/bench/run.sh"
+    echo "# $(nproc) cores, $(uname -r), $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg); made by labs/07-read-vs-mmap/bench/run.sh"
     echo "# block 0: read() by buffer size: bufsize hot_min hot_med hot_max cold_min cold_med cold_max"
 } >"$dat"
 best_buf=0 best=0 best_cold=0
 for b in $bufs; do
-    h=$(run hot "$file" "$reps" rsum "$file" "$b")
-    c="n/a n/a n/a"
-    if $cold; then c=$(run cold "$file" "$cold_reps" rsum "$file" "$b"); fi
+    h=${hot[r$b]} c=${cool[r$b]}
     row "read() $((b >> 10)) KiB" "$h" "$(ratio "$(med "$h")" "$bound")" "$c" "$(ratio "$(med "$c")" "$bound")"
     echo "$b $h $c" >>"$dat"
     if awk -v a="$(med "$h")" -v b="$best" 'BEGIN { exit !(a > b) }'; then best=$(med "$h") best_buf=$b best_cold=$(med "$c"); fi
 done
 mmap_hot=0 mmap_cold=0
 lo=$(awk '{ print $1 }' <<<"$bufs" | head -n 1) hi=$(tr ' ' '\n' <<<"$bufs" | grep . | tail -n 1)
-for how in "" populate sequential hugepage; do
-    h=$(run hot "$file" "$reps" msum "$file" ${how:+"$how"})
-    c="n/a n/a n/a"
-    if $cold; then c=$(run cold "$file" "$cold_reps" msum "$file" ${how:+"$how"}); fi
+for how in "${hows[@]}"; do
+    h=${hot[m$how]} c=${cool[m$how]}
     row "mmap${how:+ $how}" "$h" "$(ratio "$(med "$h")" "$bound")" "$c" "$(ratio "$(med "$c")" "$bound")"
     if [[ -z $how ]]; then mmap_hot=$(med "$h") mmap_cold=$(med "$c"); fi
     # One block per line of the figure: its title, then two points.
