@@ -41,7 +41,6 @@ row() { printf '  %-24s %-20s %6s   %-20s %6s\n' "$@"; }
 echo "machine: $(nproc) cores, $(awk '/^model name/ { $1 = $2 = $3 = ""; print; exit }' /proc/cpuinfo | sed 's/^ *//')," \
     "$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r)"
 echo "file: $mb MiB in $dir ($(stat -f -c %T "$dir")); $reps hot and $cold_reps cold repetitions"
-head -c $((mb << 20)) /dev/urandom >"$file"
 head -c $((16 << 20)) /dev/urandom >"$small"
 # Measure working programs only: the two readers must agree on a checksum.
 r=$("$BIN/rsum" "$small" 1048576 2>&1 | sed -n 's/^sum: *//p') || true
@@ -51,6 +50,7 @@ if [[ -z $r || $r == 0000000000000000 || $r != "$m" ]]; then
         "finish them, or measure the reference: make bench LAB=07 LABS=solutions" >&2
     exit 1
 fi
+head -c $((mb << 20)) /dev/urandom >"$file"
 cold=true
 "$BIN/rmbench" cold "$file"
 if [[ $("$BIN/incore" "$file") != *": 0 of "* ]]; then
