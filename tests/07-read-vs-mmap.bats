@@ -122,6 +122,8 @@ nth() {
         make_file data "$size"
         want=$(wsum data)
         for buf in 7 1000 1048576; do
+            # 7-byte reads of the large file: 9000 calls, slow under valgrind
+            ((buf != 7 || size < 4 * PS)) || continue
             runp rsum data "$buf"
             expect_status 0 1.1
             expect_eq "rsum's sum of a $size-byte file with BUFSIZE $buf (task 1.1)" "$want" "$(field sum)"
