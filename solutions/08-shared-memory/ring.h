@@ -65,7 +65,7 @@ struct ring {
     uint64_t head, tail;  /* this side's own index (the other side's is in h) */
     uint64_t seen;        /* the other side's index, as last read */
     bool producer;
-    bool told; /* a dead peer was reported */
+    bool told;                  /* a dead peer was reported */
     unsigned long waits, wakes; /* futex() calls made: FUTEX_WAIT, FUTEX_WAKE */
 };
 
@@ -176,8 +176,7 @@ static inline void ring_check(const struct ring_hdr *h, size_t size, const char 
         fail("%s says it is %llu bytes, but the region is %zu bytes", name,
              (unsigned long long)h->size, size);
     if (h->slots < 2 || (h->slots & (h->slots - 1)) || h->slot_size % 8 ||
-        h->slot_size <= SLOT_HDR ||
-        RING_HDR + (uint64_t)h->slots * h->slot_size != (uint64_t)size)
+        h->slot_size <= SLOT_HDR || RING_HDR + (uint64_t)h->slots * h->slot_size != (uint64_t)size)
         fail("%s has a bad layout: %u slots of %u bytes do not make %zu bytes", name, h->slots,
              h->slot_size, size);
     //@starter

@@ -53,11 +53,13 @@ int main(int argc, char *argv[])
         if (len < 0)
             break;
         if (len < MSG_HEAD || len % 8)
-            fail("message %llu is %ld bytes: not a message of ringprod's",
-                 (unsigned long long)want, len);
+            fail("message %llu is %ld bytes: not a message of ringprod's", (unsigned long long)want,
+                 len);
         if (msg[0] != want)
-            fail("message %llu of the stream holds seq %llu: a message %s", (unsigned long long)want,
-                 (unsigned long long)msg[0], msg[0] < want ? "seen twice (or a slot reused before it was read)" : "lost (or read before it was written)");
+            fail("message %llu of the stream holds seq %llu: a message %s",
+                 (unsigned long long)want, (unsigned long long)msg[0],
+                 msg[0] < want ? "seen twice (or a slot reused before it was read)"
+                               : "lost (or read before it was written)");
         if (msg_sum(msg + 2, (size_t)len / 8 - 2) != msg[1])
             fail("message %llu is damaged: its checksum does not match its bytes",
                  (unsigned long long)want);
