@@ -332,6 +332,14 @@ sealpair() {
 }
 
 # bats test_tags=task:2_2,points:1
+@test "2.2 sealrecv refuses a memfd sealed against shrinking but not writing" {
+    sealpair "--no-write-seal" ""
+    expect_status 1 2.2
+    [[ $output == *F_SEAL_WRITE* ]] ||
+        fail "expected sealrecv to refuse a memfd without F_SEAL_WRITE, naming it (task 2.2): its bytes could still change under the reader; it printed: $output"
+}
+
+# bats test_tags=task:2_2,points:1
 @test "2.2 sealrecv asks for the seals before it believes the size: F_GET_SEALS before fstat() and mmap()" {
     sealpair "" ""
     expect_status 0 2.2

@@ -1,9 +1,10 @@
 /* sealsend - hand a sealed memfd to another process, then try to shrink it.
  *
- * usage: sealsend SOCKET PAGES [--no-seal] [--shrink]
+ * usage: sealsend SOCKET PAGES [--no-seal | --no-write-seal] [--shrink]
  *
  * Makes a memfd of PAGES pages, fills page i with the letter 'a' + i % 26,
- * seals it against shrinking, growing and writing (not with --no-seal),
+ * seals it against shrinking, growing and writing (not with --no-seal; not
+ * against writing with --no-write-seal),
  * listens on the Unix socket SOCKET and prints one line,
  *     sealsend PID: listening on SOCKET
  * then sends the memfd to the first process that connects (SCM_RIGHTS).
@@ -41,15 +42,18 @@ static void attempt(int r, const char *what)
 
 int main(int argc, char *argv[])
 {
-    const char *synopsis = "SOCKET PAGES [--no-seal] [--shrink]";
+    const char *synopsis = "SOCKET PAGES [--no-seal | --no-write-seal] [--shrink]";
     if (argc < 3)
         usage(synopsis);
     const char *path = argv[1];
     size_t pages = (size_t)parse_num(argv[2], "PAGES");
     bool seal = true, shrink = false;
+    int unsealed = 0; /* seals left out on purpose */
     for (int i = 3; i < argc; i++) {
         if (strcmp(argv[i], "--no-seal") == 0)
             seal = false;
+        else if (strcmp(argv[i], "--no-write-seal") == 0)
+            unsealed = F_SEAL_WRITE;
         else if (strcmp(argv[i], "--shrink") == 0)
             shrink = true;
         else
@@ -82,6 +86,7 @@ int main(int argc, char *argv[])
     if (seal) {
         /* TODO 2.1: seal the memfd against shrinking, growing and writing,
          * and against any further change of its seals. */
+        (void)unsealed;
     }
 
     int lsock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
