@@ -4,15 +4,15 @@
 # a MAP_SHARED file on the working directory's file system (ext4 here), a
 # pipe and a Unix socket, at a few message sizes. Timing: never a test.
 # Environment (tools/bench sets it): BIN, OUT (the working directory), FIGURES.
-# REPS (default 3) runs of each; COUNT64 (default 1000000) messages of 64
+# REPS (default 3) runs of each; COUNT64 (default 200000) messages of 64
 # bytes, fewer for larger messages (the same bytes in all).
 set -euo pipefail
 : "${BIN:?run me with make bench LAB=08}" "${OUT:=$PWD}" "${FIGURES:?}"
-reps=${REPS:-3} count64=${COUNT64:-1000000}
+reps=${REPS:-3} count64=${COUNT64:-200000}
 sizes=(64 512 4096)
 kinds=(ring-shm ring-file pipe socket)
 cd "$OUT"
-fs=$(stat -f -c %T .)
+fs=$(df --output=fstype . | tail -n 1)
 shm=/wb08bench-$$
 trap 'rm -f "/dev/shm/${shm#/}" ring.file' EXIT
 
@@ -28,7 +28,7 @@ run() {
 }
 
 # stats V... : min median max of the values.
-stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f %.0f %.0f", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
+stats() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.0f %.0f %.0f\n", v[1], v[int((NR + 1) / 2)], v[NR] }'; }
 
 printf 'lab 08: messages/s from one process to another (%s runs each; the file ring on %s)\n' "$reps" "$fs"
 printf '%6s %-10s %12s %12s %12s %12s\n' size kind min median max "MB/s (med)"
@@ -42,7 +42,7 @@ printf '%6s %-10s %12s %12s %12s %12s\n' size kind min median max "MB/s (med)"
 declare -A med
 for size in "${sizes[@]}"; do
     count=$((count64 * 64 / size))
-    ((count >= 20000)) || count=20000
+    ((count >= 5000)) || count=5000
     line="$size"
     for kind in "${kinds[@]}"; do
         vals=()

@@ -24,6 +24,12 @@ for args in "shm /$tag" "memfd $tag" "anon -" "file /dev/shm/$tag.f" "file data"
     expect_ok 1.1-1.6
 done
 
+heading "shm_open() is open() in /dev/shm"
+look "The system calls behind shm_open() and shm_unlink() (--remove): an openat()" \
+    "of a file in /dev/shm, with O_CREAT|O_EXCL, and an unlink() of it."
+traced shareways shm "/$tag.t" 1 --remove
+show_trace "^(openat|unlink)\\(.*$tag"
+
 heading "What is left after both processes exited"
 look "shm and the tmpfs file: still in /dev/shm, bytes and all, until someone" \
     "removes them. The file on the disk: in the file. The SysV segment: in ipcs," \
