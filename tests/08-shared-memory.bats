@@ -56,9 +56,9 @@ shared_ok() {
 # left_pages FILE : FILE holds what shareways leaves: in each of $PAGES pages,
 # "child" and then the page's letter ('a' + i % 26).
 left_pages() {
-    local i l
+    local i l letters=abcdefghijklmnopqrstuvwxyz
     for ((i = 0; i < PAGES; i++)); do
-        printf -v l "\\x$(printf %x $((97 + i % 26)))"
+        l=${letters:i % 26:1}
         printf child
         head -c $((PS - 5)) /dev/zero | tr '\0' "$l"
     done >expected
@@ -108,7 +108,7 @@ bg() {
     local name=$1 prog=$BIN/$2 vg=()
     shift 2
     if [[ ${WB_VALGRIND:-} == 1 ]]; then
-        vg=(valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite,indirect
+        vg=(valgrind -q --error-exitcode=97 --leak-check=full "--errors-for-leak-kinds=definite,indirect"
             --log-file="$BATS_TEST_TMPDIR/$name.vg")
     fi
     timeout -k 1 30 "${vg[@]}" "$prog" "$@" >"$name.out" 2>"${ERR:-$name.err}" &
