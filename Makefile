@@ -80,7 +80,10 @@ build: $(progs)
 
 $(BUILD)/%: $(LABS)/%.c $(wildcard labs/common/*.h) $$(wildcard $$(dir $(LABS)/%)*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+# Lab 09 computes square roots (sqrtf): its programs link the math library.
+$(BUILD)/09-annoy-index/%: LDLIBS += -lm
 
 clean:
 	rm -rf build book/out
