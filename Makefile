@@ -44,6 +44,7 @@ book:
 
 deps:
 	@tools/deps
+	@tools/annoy-headers >/dev/null
 
 starters:
 	@tools/gen-starter

@@ -29,21 +29,11 @@ setup_file() {
     oracle_setup >"$ORACLE_LOG" 2>&1 || touch "$BATS_FILE_TMPDIR/oracle.failed"
 }
 
-# The oracle: annoy's headers from Debian, the tool built with g++ (once for
-# every bats process: a lock, as tools/check runs two at a time), then the
-# fixtures built by annoy and its answers to the info queries.
+# The oracle (tools/annoy-oracle: annoy's headers from Debian in a C++ tool),
+# then the fixtures, built by annoy, and its answers to the info queries.
 oracle_setup() {
-    local dir=$WB_ROOT/build/annoy spec name metric f n t seed dup
-    mkdir -p "$WB_ROOT/build"
-    "$WB_ROOT/tools/annoy-headers" "$dir" || return 1
-    export ORACLE=$dir/annoy-oracle
-    (
-        flock 9
-        if [[ ! -x $ORACLE || $ORACLE -ot $WB_ROOT/tests/annoy-oracle.cc ]]; then
-            g++ -std=c++14 -O2 -w -I "$dir" -o "$ORACLE.tmp$$" "$WB_ROOT/tests/annoy-oracle.cc" &&
-                mv "$ORACLE.tmp$$" "$ORACLE"
-        fi
-    ) 9>"$dir.lock" || return 1
+    local spec name metric f n t seed dup
+    ORACLE=$("$WB_ROOT/tools/annoy-oracle") || return 1
     for spec in "${FIXTURES[@]}"; do
         read -r name metric f n t seed dup <<<"$spec"
         "$ORACLE" build "$FX/$name.ann" "$metric" "$f" "$n" "$t" "$seed" "${dup:-0}" || return 1
@@ -57,7 +47,7 @@ setup() {
         fail "$(printf 'the oracle (annoy, from Debian) could not be made ready: this is not your code.\n%s' \
             "$(tail -n 15 "$ORACLE_LOG")")"
     fi
-    export ORACLE=$WB_ROOT/build/annoy/annoy-oracle
+    ORACLE=$WB_ROOT/build/annoy/annoy-oracle
 }
 
 # fixture NAME : IX (the index's path), M (metric), F (dimension), N (items).

@@ -20,6 +20,8 @@
  *   -p  prefault: MAP_POPULATE (annoy's load(prefault=true))
  *   -r  madvise(MADV_RANDOM) on the mapping
  *   -c  cold: drop the file's pages from the page cache before mapping it
+ *   -v  at the end, on standard error: the faults and the bytes read from the
+ *       disk (/proc/self/io read_bytes) of the whole run
  */
 #include "annoy.h"
 #include <sys/resource.h>
@@ -137,6 +139,20 @@ static struct rusage usage_now(void)
     return ru;
 }
 
+/* The bytes this process has had read from the disk for it (or -1). */
+static long long read_bytes(void)
+{
+    FILE *f = fopen("/proc/self/io", "r");
+    long long v = -1;
+    char line[128];
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "read_bytes: %lld", &v) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return v;
+}
+
 static double now_us(void)
 {
     struct timespec t;
@@ -148,8 +164,9 @@ static double now_us(void)
 int main(int argc, char *argv[])
 {
     struct load_options opt = {0};
+    bool verbose = false;
     int c;
-    while ((c = getopt(argc, argv, "+prc")) != -1) {
+    while ((c = getopt(argc, argv, "+prcv")) != -1) {
         switch (c) {
         case 'p':
             opt.prefault = true;
@@ -159,6 +176,9 @@ int main(int argc, char *argv[])
             break;
         case 'c':
             opt.cold = true;
+            break;
+        case 'v':
+            verbose = true;
             break;
         default:
             usage(synopsis);
@@ -182,6 +202,7 @@ int main(int argc, char *argv[])
     char **args = argv + 4;
     int nargs = argc - 4;
 
+    long long io0 = verbose ? read_bytes() : 0;
     struct rusage ru0 = usage_now();
     double t0 = now_us();
     struct index ix = index_open(path, metric, (int)f, opt);
@@ -247,5 +268,12 @@ int main(int argc, char *argv[])
         usage(synopsis);
     }
     index_close(&ix);
+    if (verbose) {
+        struct rusage ru = usage_now();
+        fflush(stdout);
+        fprintf(stderr, "annq: %ld minor and %ld major faults, %lld kB read from the disk\n",
+                ru.ru_minflt - ru0.ru_minflt, ru.ru_majflt - ru0.ru_majflt,
+                (read_bytes() - io0) / 1024);
+    }
     return 0;
 }
