@@ -46,7 +46,7 @@ struct load_options {
     bool prefault, random, cold;
 };
 
-/* The placeholder of TODO 1.1: what annoy does NOT do. The whole file is
+/* The placeholder of task 1.1: what annoy does NOT do. The whole file is
  * read() into anonymous memory (so that index_close() can munmap() it). */
 static inline const char *read_whole_file(int fd, size_t size, const char *path)
 {
