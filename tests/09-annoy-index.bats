@@ -72,8 +72,8 @@ queries() {
 }
 
 # same_neighbours QFILE EXPECTED WHAT : $output (annq batch's answers to QFILE)
-# against annoy's (EXPECTED, asked for 10 more where SEARCH_K is given, so that
-# an item tied with annoy's last is known). Position i of each answer must be
+# against annoy's (EXPECTED, asked for 10 more with the same candidates, so
+# that an item tied with annoy's last is known). Position i of each answer must be
 # an item at exactly the distance annoy gives its own i-th: equal distances may
 # come in any order, and nothing else may differ.
 same_neighbours() {
@@ -102,7 +102,9 @@ same_neighbours() {
 # compare_batch NAME QFILE WHAT : annq batch on fixture NAME against annoy.
 compare_batch() {
     fixture "$1"
-    awk '{ if ($2 != -1) $1 += 10; print }' "$2" | "$ORACLE" batch "$IX" "$M" "$F" >"$2.annoy"
+    # SEARCH_K -1 is N times the trees: say so, so that N can grow by 10.
+    awk -v trees="$(info_field "$1" trees)" '{ if ($2 == -1) $2 = $1 * trees; $1 += 10; print }' "$2" |
+        "$ORACLE" batch "$IX" "$M" "$F" >"$2.annoy"
     runp annq "$IX" "$M" "$F" batch <"$2"
     expect_ok "$3"
     same_neighbours "$2" "$2.annoy" "$1 ($M, dimension $F, $N items)"
