@@ -352,10 +352,11 @@ corrupt() {
     expect_eq "the index's pages in the page table after touching every page (its Rss in smaps)" \
         "$pages pages" "$(field 'resident after touch')"
     mkfifo ready go
-    local rfd gfd
+    local rfd gfd servers=()
     exec {rfd}<>ready {gfd}<>go # (read-write: neither open waits for the other side)
     for i in 1 2 3 4; do
         timeout -k 1 20 "$BIN/annq" "$IX" "$M" "$F" serve <go >ready 2>>err {rfd}<&- {gfd}<&- &
+        servers+=($!)
     done
     for i in 1 2 3 4; do
         line=""
@@ -378,7 +379,7 @@ corrupt() {
         done
     fi
     exec {gfd}>&- {rfd}<&- # the end of their input: the servers exit
-    wait
+    wait "${servers[@]}" || true # (only them: bats may have its own jobs)
     [[ -z $err ]] || fail "$(printf '%s\n%s' "$err" "$report")"
 }
 
