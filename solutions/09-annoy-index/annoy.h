@@ -70,7 +70,8 @@ static inline const char *node(const struct index *ix, int64_t i)
     /* TODO 2.4: a node number read from the file may be anything: a damaged
      * index, or one opened with the wrong metric or dimension, has garbage
      * there. Unless 0 <= I < n_nodes, fail() with a message that says the
-     * index is "damaged" (and gives I), instead of reading outside the mapping. */
+     * index is "damaged" (and gives I), instead of reading outside the
+     * mapping. */
     //@solution
     if (i < 0 || i >= ix->n_nodes)
         fail("%s is damaged (or not of metric %s, dimension %d): it refers to node %lld, "
@@ -102,7 +103,8 @@ static inline void layout(struct index *ix)
      * ix->f, from the Node structs of annoylib.h with S = int32_t, T = float:
      *   angular:   n_descendants; union { children[2]; norm }; v[f]
      *   euclidean: n_descendants; a; children[2]; v[f]
-     * K (annoy's _K) is how many int32_t fit from children[] to the node's end. */
+     * K (annoy's _K) is how many int32_t fit from children[] to the end of
+     * the node. */
     //@solution
     if (ix->metric == ANGULAR) {
         ix->child_off = sizeof(int32_t);                   /* the union: 8 bytes */
