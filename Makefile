@@ -26,6 +26,7 @@ endif
 CC ?= cc
 CFLAGS ?= -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror
 CPPFLAGS += -I labs/common
+LDLIBS ?= -lm
 
 export LABS LAB TASK
 
@@ -65,6 +66,7 @@ book:
 
 deps:
 	@tools/deps.sh
+	@tools/annoy-headers.sh >/dev/null
 
 starters:
 	@tools/gen-starter.sh
@@ -89,9 +91,10 @@ soak:
 	@tools/deps.sh core soak $$(tools/wb.py deps $(LAB))
 	@tools/soak.sh $(N)
 
+# The reference programs unless LABS is given (this Makefile's own LABS is labs/).
 bench:
 	@tools/deps.sh core bench
-	@tools/bench.sh
+	@LABS=$(if $(filter file,$(origin LABS)),,$(LABS)) tools/bench.sh
 
 bench-check:
 	@tools/deps.sh core
@@ -109,7 +112,8 @@ build: $(progs)
 
 $(BUILD)/%: $(LABS)/%.c $(wildcard labs/common/*.h) $$(wildcard $$(dir $(LABS)/%)*.h)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $<
+	$(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $< $(LDLIBS)
+
 
 # The tests' own C programs, with the same compiler and flags: tests/lib/x.c -> $(TEST_BIN)/x
 # (a lab's tests build theirs with TEST_BIN set to a directory of their own).

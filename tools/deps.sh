@@ -13,7 +13,7 @@
 set -euo pipefail
 
 declare -A group=(
-    [core]="make gcc libc6-dev python3 PYTOML bats bats-assert bats-support bats-file strace valgrind shellcheck PERF"
+    [core]="make gcc g++ libc6-dev python3 PYTOML bats bats-assert bats-support bats-file strace valgrind shellcheck PERF"
     [book]="pandoc weasyprint"
     [bench]="gnuplot-nox"
     [soak]="stress-ng"

@@ -6,8 +6,9 @@
 #   tools/dist.sh --check TARBALL  only the check below
 #
 # The handout is the project's files (tracked or not, but not git-ignored)
-# without solutions/, the grader's corpus of hostile submissions (built from
-# the solutions) and the tests of the project's own tooling (tests/tools/). The tarball is then checked: no solutions/ directory, no file
+# without solutions/, the correct variants of solutions (tests/alternatives/),
+# the grader's corpus of hostile submissions (built from the solutions) and the
+# tests of the project's own tooling (tests/tools/). The tarball is then checked: no solutions/ directory, no file
 # equal to a solution file that differs from its starter, and no solution block
 # (the code between //@solution and //@starter, 40 characters or more once its
 # blanks are squeezed) in any of its files but C sources (the chapters, tests,
@@ -19,7 +20,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 
 # Paths that never go to students.
-private='^(solutions/|tests/grader/|tests/tools/|build/|book/out/|\.git/)'
+private='^(solutions/|tests/grader/|tests/alternatives/|tests/tools/|build/|book/out/|\.git/)'
 
 list() {
     if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then

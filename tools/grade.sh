@@ -125,6 +125,14 @@ while IFS=$'\t' read -r id dir _; do
     fi
 done <<<"$labs"
 
+# Lab 09's oracle is annoy, built from the headers of a Debian package that
+# tools/annoy-headers.sh fetches; the sandbox has no network, so they are fetched
+# here and handed in read-only (tools/annoy-headers.sh copies them from there).
+annoy=()
+if annoy_dir=$("$root/tools/annoy-headers.sh" 2>/dev/null); then
+    annoy=(--ro "$annoy_dir" /annoy-headers --env ANNOY_HEADERS_FROM=/annoy-headers)
+fi
+
 # Each lab in its own sandbox, with tools/check.sh; its TAP copied out and
 # joined with the instructor's tests (tools/wb.py join, failure text capped):
 # results that tools/check.sh could not write (killed) or that do not match
@@ -137,8 +145,8 @@ while IFS=$'\t' read -r id dir _; do
     "$root/tools/grade-sandbox.sh" --slot "$slot" --tree "$work/tree" --timeout "$(lab_limit "$id" timeout "$GRADE_LAB_TIMEOUT")" \
         --mem "$(lab_limit "$id" memory "$GRADE_MEM_MB")" --env LABS=labs --env LAB="$id" --env BUILD=/work/build \
         --env RESULTS=/work/results --env BATS_LIB_PATH=/usr/lib/bats --env BATS_TEST_TIMEOUT="$GRADE_TEST_TIMEOUT" \
-        --env CHECK_JOBS=1 \
-        --rw /grade/build "$run" -- /bin/bash -c 'exec /grade/tools/check.sh >/work/check.log 2>&1' 2>"$work/sandbox.err" || status=$?
+        --env CHECK_JOBS=1 "${annoy[@]}" \
+        --rw /grade/build "$run" -- /bin/bash -c 'exec /grade/tools/check >/work/check.log 2>&1' 2>"$work/sandbox.err" || status=$?
     printf '%s\t%s\n' "$id" "$(since "$start")" >>"$out/timing.tsv"
     case $status in
     0 | 1) ;;
