@@ -67,13 +67,17 @@ tap_checks() {
     grep -qE '^(not )?ok ' "$1" || check "$2: tests ran" cat "$1"
 }
 
-# The C files of a lab to keep clang-format clean: its solution, and the given
-# code of a lab with a tree of its own (not its starters, made from the solution).
-c_files() {
-    local sol=$1 tree=$2 f
-    find "$sol" -maxdepth 1 -name '*.[ch]'
-    [[ $($wb get "$3" tree) ]] || return 0
-    find "$tree" -mindepth 2 -name '*.[ch]' | while read -r f; do [[ -e $sol/${f##*/} ]] || echo "$f"; done
+# A lab's C code is clang-format clean: its solution, by the nearest
+# .clang-format (the kernel lab's driver: kernel style); and the given
+# user-space code below a lab's own tree (its tests' programs, the VM
+# harness's tools: not its starters, made from the solution) by the
+# workbook's own style, the root .clang-format.
+c_clean() {
+    local sol=$1 tree=$2 id=$3 given=()
+    clang-format --dry-run -Werror "$sol"/*.[ch] || return 1
+    [[ $($wb get "$id" tree) ]] || return 0
+    mapfile -t given < <(find "$tree" -mindepth 2 -name '*.[ch]')
+    ((${#given[@]} == 0)) || clang-format --style=file:"$root/.clang-format" --dry-run -Werror "${given[@]}"
 }
 
 check "the course check (course.toml, TODOs, tests, hints, files)" $wb check-course
@@ -94,8 +98,7 @@ while IFS=$'\t' read -r id dir _; do
         check "$dir: solutions compile with -Wall -Wextra -Werror" make -s build LAB="$id" LABS=solutions
         check "$dir: starters compile with -Wall -Wextra -Werror" make -s build LAB="$id" LABS=labs
     fi
-    mapfile -t cfiles < <(c_files "$sol" "$tree" "$id")
-    check "$dir: its C code is clang-format clean" clang-format --dry-run -Werror "${cfiles[@]}"
+    check "$dir: its C code is clang-format clean" c_clean "$sol" "$tree" "$id"
 done <<<"$lablist"
 
 export LAB
