@@ -20,7 +20,7 @@ cd "$root" || exit 2
 export BATS_LIB_PATH=${BATS_LIB_PATH:-/usr/lib/bats}
 wb=tools/wb.py
 passed=0 failed=0
-log=build/selftest${LAB:+-$LAB}; rm -rf "$log"; mkdir -p "$log"
+log=$root/build/selftest${LAB:+-$LAB}; rm -rf "$log"; mkdir -p "$log"
 
 # check DESCRIPTION COMMAND... : run it quietly; count and print the result,
 # with the command's output when it fails.
