@@ -146,7 +146,7 @@ while IFS=$'\t' read -r id dir _; do
         --mem "$(lab_limit "$id" memory "$GRADE_MEM_MB")" --env LABS=labs --env LAB="$id" --env BUILD=/work/build \
         --env RESULTS=/work/results --env BATS_LIB_PATH=/usr/lib/bats --env BATS_TEST_TIMEOUT="$GRADE_TEST_TIMEOUT" \
         --env CHECK_JOBS=1 "${annoy[@]}" \
-        --rw /grade/build "$run" -- /bin/bash -c 'exec /grade/tools/check >/work/check.log 2>&1' 2>"$work/sandbox.err" || status=$?
+        --rw /grade/build "$run" -- /bin/bash -c 'exec /grade/tools/check.sh >/work/check.log 2>&1' 2>"$work/sandbox.err" || status=$?
     printf '%s\t%s\n' "$id" "$(since "$start")" >>"$out/timing.tsv"
     case $status in
     0 | 1) ;;
