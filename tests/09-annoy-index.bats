@@ -27,6 +27,7 @@ setup_file() {
     export FX=$BATS_FILE_TMPDIR/fx ORACLE_LOG=$BATS_FILE_TMPDIR/oracle.log
     mkdir -p "$FX"
     oracle_setup >"$ORACLE_LOG" 2>&1 || touch "$BATS_FILE_TMPDIR/oracle.failed"
+    export ORACLE
 }
 
 # The oracle (tools/annoy-oracle.sh: annoy's headers from Debian in a C++ tool),
@@ -47,7 +48,6 @@ setup() {
         fail "$(printf 'the oracle (annoy, from Debian) could not be made ready: this is not your code.\n%s' \
             "$(tail -n 15 "$ORACLE_LOG")")"
     fi
-    ORACLE=$WB_ROOT/build/annoy/annoy-oracle
 }
 
 # fixture NAME : IX (the index's path), M (metric), F (dimension), N (items).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/annoy-oracle.sh - build lab 09's oracle: annoy itself, in a small C++ tool.
 #
-#   tools/annoy-oracle.sh        prints the oracle's path (build/annoy/annoy-oracle)
+#   tools/annoy-oracle.sh        prints the oracle's path (in tools/annoy-headers.sh's directory)
 #
 # Gets annoy's headers from Debian (tools/annoy-headers.sh), g++ (tools/deps.sh core),
 # and compiles tests/annoy-oracle.cc with them, once: again only when the source
