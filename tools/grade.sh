@@ -128,9 +128,12 @@ done <<<"$labs"
 # Lab 09's oracle is annoy, built from the headers of a Debian package that
 # tools/annoy-headers.sh fetches; the sandbox has no network, so they are fetched
 # here and handed in read-only (tools/annoy-headers.sh copies them from there).
+# (Copied into the work directory: the sandbox's user may not reach the build
+# directory of whoever runs the grader, and bwrap fails on a bind it cannot read.)
 annoy=()
-if annoy_dir=$("$root/tools/annoy-headers.sh" 2>/dev/null); then
-    annoy=(--ro "$annoy_dir" /annoy-headers --env ANNOY_HEADERS_FROM=/annoy-headers)
+if annoy_dir=$("$root/tools/annoy-headers.sh" 2>/dev/null) && cp -r "$annoy_dir" "$work/annoy" 2>/dev/null; then
+    chmod -R a+rX "$work/annoy"
+    annoy=(--ro "$work/annoy" /annoy-headers --env ANNOY_HEADERS_FROM=/annoy-headers)
 fi
 
 # Each lab in its own sandbox, with tools/check.sh; its TAP copied out and
