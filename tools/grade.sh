@@ -161,6 +161,9 @@ while IFS=$'\t' read -r id dir _; do
     esac
     safe_copy "$run/results/$dir.tap" "$out/labs/$dir.tap" $((GRADE_FSIZE_MB << 20)) || : >"$out/labs/$dir.tap"
     safe_copy "$run/check.log" "$out/labs/$dir.log" 262144 || : >"$out/labs/$dir.log"
+    if [[ ! -s $out/labs/$dir.log && -s $work/sandbox.err ]]; then # the sandbox itself did not start
+        echo "lab $id: the sandbox did not start: $(head -n 1 "$work/sandbox.err")" >>"$out/notes.txt"
+    fi
     $wb join "$id" "$out/labs/$dir.tap" "$bats" "$out/labs/$dir.json"
     if safe_copy "$run/results/$dir.json" "$work/json" 1048576 && ((status <= 1)) &&
         ! cmp -s <($wb results "$work/json" 2>/dev/null) <($wb results "$out/labs/$dir.json"); then
