@@ -39,37 +39,75 @@ else
     wrap "!! cmp: the file changed."
 fi
 why "The kernel maps whole pages. The last page of the file is in the page cache" \
-    "whole, its tail zeroed; past it there is no page to map, so the access" \
-    "cannot be satisfied and the kernel sends SIGBUS. 'Data past the end of the" \
-    "file can be accessed' holds for $((2 * ps - size)) bytes here, and for not one more."
+    "whole (its tail was zeroed when it was read in); past it there is no page to" \
+    "map, so the access cannot be satisfied and the kernel sends SIGBUS. 'Data" \
+    "past the end of the file can be accessed' holds for $((2 * ps - size)) bytes here, and for not one more."
 
 heading "Where did the stores past EOF go? (this machine's file systems)"
-look "One process stores 'W' at byte $size (past EOF). A second process maps the" \
-    "file and reads that byte; then the file is grown to two pages with" \
-    "truncate(1), and od shows what the file now holds at byte $size."
+look "A file whose pages are clean (just synced). One process stores 'W' at byte" \
+    "$size (past EOF) and exits; a second process maps the file and reads that" \
+    "byte; then sync(1) writes the file back and a third process reads it again." \
+    "Last, with a fresh file: the same store, then the file grows to two pages" \
+    "(truncate(1)) and od shows what the file holds at byte $size."
 dirs=(.)
 if [[ -d /dev/shm && -w /dev/shm ]]; then
     shm=$(mktemp -d /dev/shm/observe.XXXXXX)
     trap 'rm -rf "$WORK" "$shm"' EXIT
     dirs+=("$shm")
 fi
+# reader FILE: what a new process reads at byte $size of FILE's mapping.
+reader() { "$BIN/eofmap" "$1" r:"$size" | sed -n 's/^read  +[0-9]*: //p'; }
 for d in "${dirs[@]}"; do
     f=$(fresh "$d")
+    sync "$f"
     printf '\n%s (%s):\n' "$([[ $d == . ]] && echo "$WORK" || echo "$d")" "$(fstype "$d")"
     if ! "$BIN/eofmap" "$f" w:"$size" >/dev/null 2>&1; then
         wrap "(eofmap failed: task 2.1 first)"
         continue
     fi
-    printf '  another process reads: %s\n' "$("$BIN/eofmap" "$f" r:"$size" | grep '^read' || true)"
+    printf '  after the store, another process reads:  %s\n' "$(reader "$f")"
+    sync "$f"
+    printf '  after sync, another process reads:       %s\n' "$(reader "$f")"
+    f=$(fresh "$d")
+    "$BIN/eofmap" "$f" w:"$size" >/dev/null 2>&1
     truncate -s $((2 * ps)) "$f"
-    printf '  after truncate -s %d, byte %d of the file: %s\n' $((2 * ps)) "$size" "$(byte_at "$f" "$size")"
+    printf '  store, then truncate -s %d: byte %d is  %s\n' $((2 * ps)) "$size" "$(byte_at "$f" "$size")"
 done
-why "The store stays in the page cache page, past EOF, where a second process" \
-    "still sees it. Whether it ever becomes file data depends on the file system" \
-    "and the kernel. On the machine this lab was written on (Linux 6.18), ext4" \
-    "zeroed the tail when the file grew (writeback zeroes it too), while on tmpfs" \
-    "the 'W' became part of the file. The tests grade only what every system" \
-    "agrees on: while the file does not grow, its size and bytes are unchanged."
+why "The kernel zeroes the tail of a file's last page when it reads the page in," \
+    "and again when it writes the page back; it does not zero it when it maps" \
+    "the page. So a store past EOF stays in the page cache page, where every new" \
+    "mapping sees it, until writeback: on a disk file system (ext4 here) sync" \
+    "zeroes it at once, the flusher threads once the page has been dirty for" \
+    "vm.dirty_expire_centisecs (30 s by default). tmpfs" \
+    "never writes back, and the 'W' stays. Whether a store past EOF becomes file" \
+    "data when the file grows depends on the file system (on this lab's Linux" \
+    "6.18, ext4 zeroed it and tmpfs kept it). The tests grade only what every" \
+    "system agrees on: while the file does not grow, its size and bytes are unchanged."
+
+heading "SIGBUS inside the file: a hole, and no space left for it"
+look "A file system of two pages (a tmpfs of 8 KiB, mounted in a mount namespace" \
+    "of its own: unshare(1), as root or as a user). A $size-byte file fills it." \
+    "eofmap grows the file to three pages with ftruncate(), which needs no space" \
+    "(the new page is a hole), then reads and writes byte $((2 * ps)), inside the file."
+mkdir small
+ops=(t:$((3 * ps)) r:$((2 * ps)) w:$((2 * ps)) w:$((size + 4)))
+if unshare -rm true 2>/dev/null; then
+    printf '$ eofmap small/data %s   (small: a tmpfs of 8 KiB, full)\n' "${ops[*]}"
+    # The inner shell mounts the tmpfs, fills it, and runs eofmap ("$@").
+    # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
+    unshare -rm sh -c 'mount -t tmpfs -o size=8k none small && head -c "$1" /dev/zero >small/data &&
+        shift && exec "$@"' sh "$size" "$BIN/eofmap" small/data "${ops[@]}" >"$WORK/out" 2>&1 || STATUS=$?
+    print_out
+    why "The page at byte $((2 * ps)) is inside the file, but to map it the kernel must" \
+        "allocate it, and the file system has no space left: the fault cannot be" \
+        "satisfied, and the signal is SIGBUS, BUS_ADRERR, as past the end of the" \
+        "file. Two more causes are not shown here: an I/O error when the page is" \
+        "read in, and memory the hardware reports as failed (si_code BUS_MCEERR_AR" \
+        "or BUS_MCEERR_AO, sigaction(2))."
+else
+    wrap "(unshare -rm cannot make a mount namespace here: user namespaces are off." \
+        "As root this part runs.)"
+fi
 
 heading "ftruncate() under the mapping (task 2.2)"
 f=$(fresh)
