@@ -3,7 +3,7 @@
  * usage: bump [-t THRESHOLD] [-m MAX] SIZE...
  *
  *   -t THRESHOLD  mallopt(M_MMAP_THRESHOLD, THRESHOLD) first
- *   -m MAX        mallopt(M_MMAP_MAX, MAX) first (0: never use mmap())
+ *   -m MAX        mallopt(M_MMAP_MAX, MAX) first (0: map no block)
  *
  * From a known start (one small block allocated), it measures the smallest
  * request served by mmap(), then for each SIZE in turn: malloc(SIZE), where the

@@ -30,5 +30,12 @@ show_trace "$calls" "$RAW_TRACE"
 expect_success 4.3
 why "A realloc() that maps a new block and copies reads every byte and writes it" \
     "into fresh pages, which fault in one by one; mremap() touches none of them," \
-    "64 MiB or 4 KiB alike. (Does glibc's realloc() do the same for a block it" \
-    "mmapped? A five-line program under strace -e trace=mremap answers it.)"
+    "64 MiB or 4 KiB alike."
+
+heading "libcmalloc realloc: glibc's realloc() of a mapped block"
+look "Does glibc's realloc() do the same for a block it mmapped? malloc(1000000)" \
+    "gets a mapping; realloc() to 4000000 and back to 500000."
+show_traced libcmalloc realloc
+show_trace "^(mmap\(NULL, 10[0-9]{5}, |mremap|munmap)" "$RAW_TRACE"
+why "The same mremap(MREMAP_MAYMOVE) as big_realloc(), on the chunk's pages:" \
+    "glibc resizes a mapped block in the kernel, and copies nothing itself."

@@ -46,7 +46,7 @@ with glibc.malloc.top_pad=0 bump 200000 200000
 with glibc.malloc.trim_threshold=1000000 bump 200000 200000
 expect_success 3.1
 look "mallopt() from inside the program does the same: bump -t sets" \
-    "M_MMAP_THRESHOLD, bump -m 0 sets M_MMAP_MAX to 0 (never mmap())."
+    "M_MMAP_THRESHOLD, bump -m 0 sets M_MMAP_MAX to 0 (no block mapped)."
 show_run bump -t 1048576 2000000 2000000
 show_run bump -m 0 4000000
 expect_success 3.2
@@ -58,3 +58,14 @@ why "mallopt(3) says it: dynamic adjustment is disabled if any of M_TRIM_THRESHO
     "M_TOP_PAD, M_MMAP_THRESHOLD or M_MMAP_MAX is set, by mallopt() or by the" \
     "tunables of the same names. Once a program or its user has chosen, glibc" \
     "stops adapting. Which of the runs above shows it for top_pad?"
+
+heading "libcmalloc thread: M_MMAP_MAX = 0, and a second thread"
+look "M_MMAP_MAX = 0 stops the mmap() of big blocks, not every mmap() of malloc():" \
+    "a second thread's first malloc() gets an arena of its own, a heap made with" \
+    "mmap(): 128 MiB reserved PROT_NONE, trimmed to a 64 MiB-aligned 64 MiB, and" \
+    "the first 132 KiB of it made writable."
+show_traced libcmalloc thread
+show_trace '^(mmap\(NULL, [0-9]+, PROT_NONE|munmap|mprotect\(.*, [0-9]+, PROT_READ\|PROT_WRITE\) = 0$)' "$RAW_TRACE"
+why "glibc's malloc() keeps one heap per arena; the main thread's grows with" \
+    "brk(), every other arena's is a mapping, whatever M_MMAP_MAX says. (The" \
+    "thread's stack, mapped by pthread_create(), is another mmap(), not malloc's.)"
