@@ -1,7 +1,7 @@
 /* syncmode - what msync(MS_ASYNC), msync(MS_SYNC), msync(MS_INVALIDATE),
  * fsync() and fdatasync() do to the dirty pages of a mapped file.
  *
- * usage: syncmode FILE none|async|sync|invalidate|fsync|fdatasync|unaligned
+ * usage: syncmode FILE none|async|sync|invalidate|fsync|fdatasync|unaligned|locked
  *
  * Maps FILE shared and writable, stores 'S' into the first byte of each of its
  * pages (which makes every page dirty: changed in memory, not yet on disk),
@@ -11,6 +11,8 @@
  * kernel or user cannot tell. Mode "unaligned" shows a mistake: msync() from
  * byte 100 of the mapping, which is no page boundary (EINVAL). Run it on a
  * disk file (ext4, ...), not tmpfs: tmpfs has no disk, nothing to write back.
+ * Mode "locked" shows the one thing MS_INVALIDATE does on Linux: on a range
+ * locked in memory with mlock(), msync(MS_INVALIDATE) fails with EBUSY.
  */
 #include "pagestate.h"
 #include <time.h>
@@ -24,6 +26,7 @@ static const char *const modes[][2] = {
     {"fsync", "fsync()"},
     {"fdatasync", "fdatasync()"},
     {"unaligned", "msync(MS_SYNC) from byte 100"},
+    {"locked", "mlock(), then msync(MS_INVALIDATE)"},
 };
 
 /* Make the call MODE names, on the mapping MAP (LEN bytes) or on FD. */
@@ -37,6 +40,12 @@ static void flush(const char *mode, char *map, size_t len, int fd)
     /* Given: the mistake that task 2.6 warns about, an address inside a page. */
     if (strcmp(mode, "unaligned") == 0)
         r = msync(map + 100, len - 100, MS_SYNC);
+    /* Given: MS_INVALIDATE on pages locked in memory (EBUSY). */
+    if (strcmp(mode, "locked") == 0) {
+        if (mlock(map, len) < 0)
+            die("mlock");
+        r = msync(map, len, MS_INVALIDATE);
+    }
     if (r < 0)
         die("%s", mode);
 }
@@ -69,7 +78,7 @@ static void report(const char *what, long before, long after, const char *source
 
 int main(int argc, char *argv[])
 {
-    const char *synopsis = "FILE none|async|sync|invalidate|fsync|fdatasync|unaligned";
+    const char *synopsis = "FILE none|async|sync|invalidate|fsync|fdatasync|unaligned|locked";
     if (argc != 3)
         usage(synopsis);
     const char *path = argv[1], *mode = argv[2];

@@ -45,7 +45,7 @@ for mode in none async invalidate sync fsync fdatasync; do
     fi
 done
 why "MS_ASYNC returns in a microsecond or two and leaves every page dirty: on Linux" \
-    "it does nothing at all; the pages go to the disk when the" \
+    "(since 2.6.19, msync(2) says) it does nothing at all; the pages go to the disk when the" \
     "kernel's flusher threads get to them, as they would without any call." \
     "MS_INVALIDATE is as quick and changes nothing either: with one page cache" \
     "there is no stale copy to invalidate, and the stores stay (test 3.1 checks" \
@@ -53,6 +53,18 @@ why "MS_ASYNC returns in a microsecond or two and leaves every page dirty: on Li
     "dirty, and the mapping's page table entries are clean (write-protected, so" \
     "the next store is noticed). fsync() and fdatasync() do the same for the whole" \
     "file; msync(MS_SYNC) is in fact fdatasync() of the mapped range."
+
+heading "MS_INVALIDATE on locked pages: its one effect on Linux"
+look "syncmode's mode 'locked' locks its mapping in memory with mlock(), then calls" \
+    "msync(MS_INVALIDATE): the kernel refuses with EBUSY (a one-page file, well" \
+    "under the limit of locked memory an ordinary user has, ulimit -l)."
+head -c "$ps" /dev/zero >small
+show_traced syncmode small locked
+show_trace '^(mlock|msync)\(' "$RAW_TRACE"
+why "mm/msync.c returns EBUSY for MS_INVALIDATE on a VM_LOCKED range, and does" \
+    "nothing else for the flag. POSIX wants MS_SYNC or MS_ASYNC in the flags as" \
+    "well; Linux accepts MS_INVALIDATE alone, and msync(2) warns that some" \
+    "other systems refuse it."
 
 heading "The whole machine: Dirty in /proc/meminfo"
 look "After stores and MS_ASYNC, the machine's Dirty count holds this file's" \
