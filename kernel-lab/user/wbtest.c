@@ -24,6 +24,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #define PS ((size_t)WBMAP_PAGE)
@@ -894,6 +895,9 @@ int main(int argc, char *argv[])
     if (planned == 0)
         fail("--only %s selects no test", only);
     printf("1..%d\n", planned);
+    struct utsname uts; /* which kernel the VM booted: the lab's output says it */
+    if (uname(&uts) == 0)
+        printf("# the VM runs Linux %s\n", uts.release);
     for (size_t i = 0; i < NTESTS; i++)
         if (selected(&tests[i], only))
             bad += !run_test(++n, &tests[i]);

@@ -54,6 +54,7 @@ klab() { run "$ROOT/kernel-lab/vm/klab" run "$@"; }
     assert_success
     assert_output --partial "verdict: PASS"
     refute_output --partial "not ok"
+    assert_output --partial $'\n# the VM runs Linux ' # the kernel the VM booted, said
 }
 
 @test "FAIL: a driver that ignores the offset fails test 2.2 only, exit 1" {
