@@ -3,6 +3,7 @@
 # counted; the last line is "N passed, N failed".
 #
 #  - the course check: manifest, TODOs, tests, points, hints and files agree
+#  - the book's claims list names, for each claim, files and tests that exist
 #  - the committed starters are what tools/gen-starter.sh makes of the solutions
 #  - solutions and starters compile with -Wall -Wextra -Werror, clang-format clean
 #  - every graded test passes on solutions/, and again under valgrind (but in
@@ -81,6 +82,7 @@ c_clean() {
 }
 
 check "the course check (course.toml, TODOs, tests, hints, files)" $wb check-course
+check "the book's claims list (book/appendix-claims.md): each claim names a file or test that exists" tools/claims.py
 
 if [[ -n ${LAB:-} ]]; then
     lablist=$($wb lab "$LAB") || exit 2
