@@ -30,8 +30,8 @@ if [[ ${tail:-0} == 0 ]]; then
 elif [[ $zeros == 0 ]]; then
     why "No: this run found the first run's X's. They went into the page cache page," \
         "past the end of file, and stay there until the kernel writes the page back" \
-        "(which zeroes the tail: on ext4 typically within half a minute, at once with" \
-        "sync) or drops it; on tmpfs (/dev/shm) they stay. They never reach the file." \
+        "(which zeroes the tail: at once with sync, or when the flusher threads get" \
+        "to it) or drops it; on tmpfs (/dev/shm) they stay. They never reach the file." \
         "'The tail reads 0' holds for a page that nobody has stored into past the end" \
         "of the file since it was read in or last written back."
 else
