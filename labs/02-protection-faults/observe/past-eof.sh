@@ -93,11 +93,12 @@ mkdir small
 ops=(t:$((3 * ps)) r:$((2 * ps)) w:$((2 * ps)) w:$((size + 4)))
 if unshare -rm true 2>/dev/null; then
     printf '$ eofmap small/data %s   (small: a tmpfs of 8 KiB, full)\n' "${ops[*]}"
-    # The inner shell mounts the tmpfs, fills it, and runs eofmap ("$@").
+    STATUS=0 # The inner shell mounts the tmpfs, fills it, and runs eofmap ("$@").
     # shellcheck disable=SC2016 # $1 and $2 are the inner shell's
     unshare -rm sh -c 'mount -t tmpfs -o size=8k none small && head -c "$1" /dev/zero >small/data &&
         shift && exec "$@"' sh "$size" "$BIN/eofmap" small/data "${ops[@]}" >"$WORK/out" 2>&1 || STATUS=$?
     print_out
+    expect_success 2.1
     why "The page at byte $((2 * ps)) is inside the file, but to map it the kernel must" \
         "allocate it, and the file system has no space left: the fault cannot be" \
         "satisfied, and the signal is SIGBUS, BUS_ADRERR, as past the end of the" \
