@@ -62,8 +62,8 @@ why "mallopt(3) says it: dynamic adjustment is disabled if any of M_TRIM_THRESHO
 heading "libcmalloc thread: M_MMAP_MAX = 0, and a second thread"
 look "M_MMAP_MAX = 0 stops the mmap() of big blocks, not every mmap() of malloc():" \
     "a second thread's first malloc() gets an arena of its own, a heap made with" \
-    "mmap(): 128 MiB reserved PROT_NONE, trimmed to a 64 MiB-aligned 64 MiB, and" \
-    "the first 132 KiB of it made writable."
+    "mmap(). With glibc 2.36 on x86-64: 128 MiB reserved PROT_NONE, trimmed to" \
+    "64 MiB at a 64 MiB boundary, and its first pages made writable."
 show_traced libcmalloc thread
 show_trace '^(mmap\(NULL, [0-9]+, PROT_NONE|munmap|mprotect\(.*, [0-9]+, PROT_READ\|PROT_WRITE\) = 0$)' "$RAW_TRACE"
 why "glibc's malloc() keeps one heap per arena; the main thread's grows with" \
