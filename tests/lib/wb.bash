@@ -74,8 +74,10 @@ runp() {
     else
         run timeout -k 1 10 "$prog" "$@"
     fi
-    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 10 s (killed)"
+    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 10 s (killed)${WB_TIMEOUT_WHY:+: $WB_TIMEOUT_WHY}"
 }
+
+# (A test sets WB_TIMEOUT_WHY to say what usually makes its program hang.)
 
 # runp_native PROG ARGS... : like runp, never under valgrind (for programs that
 # fault on purpose, count page faults, or use MAP_FIXED_NOREPLACE).
@@ -94,7 +96,7 @@ trace_run() {
     local follow=$1 prog=$BIN/$2; shift 2
     RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
     run timeout -k 1 20 strace ${follow:+"$follow"} -qq -o "$RAW_TRACE" "$prog" "$@"
-    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)"
+    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)${WB_TIMEOUT_WHY:+: $WB_TIMEOUT_WHY}"
     trace_clean "$RAW_TRACE" "$TRACE"
 }
 
@@ -195,4 +197,17 @@ make_file() {
     else
         seq -f '%07g' 0 $(($2 / 8 + 1)) | tr '\n' '.' | head -c "$2" >"$1"
     fi
+}
+
+# --- crashes explained (issue 12, labs 01-03) ----------------------------------
+
+# not_killed PROG WHY : the last run ($status, $output) was not killed by a
+# signal; if it was, the failure names the signal, where the program was (its
+# last line of output) and WHY: what usually causes it, and which task.
+not_killed() {
+    ((status > 128 && status < 160)) || return 0
+    local sig
+    sig=SIG$(kill -l $((status - 128)) 2>/dev/null) || sig="signal $((status - 128))"
+    fail "$(printf '%s was killed by %s (exit status %s) after its line\n  %s\n%s.\nIts output:\n%s' \
+        "$1" "$sig" "$status" "$(tail -n 1 <<<"${output:-(no output)}")" "$2" "$(head -n 15 <<<"${output:-(nothing)}")")"
 }
