@@ -19,7 +19,7 @@ setup() { lab_setup; }
 }
 
 # bats test_tags=task:1_1,points:2
-@test "1.1 mcat maps the file and never read()s it" {
+@test "1.1 mcat maps the file, never read()s it, and reports a failed mmap()" {
     make_file data $((2 * PS + 7))
     traced mcat data
     expect_status 0
@@ -35,6 +35,7 @@ setup() { lab_setup; }
         fail "$(printf 'expected the flags to hold MAP_PRIVATE or MAP_SHARED (extra flags such as MAP_POPULATE are fine); they were:\n%s' "$map")"
     expect_file_calls data 'fstat|newfstatat|statx|lseek|fadvise64|mmap|close' \
         "mcat must print the file from the mapping, never read it"
+    fails_well 1.1 mmap ENOMEM ', [3-9][0-9]*, 0\)' mcat data
 }
 
 # bats test_tags=task:1_1,points:2
@@ -75,7 +76,7 @@ setup() { lab_setup; }
 }
 
 # bats test_tags=task:1_2,points:2
-@test "1.2 mapwrite asks for MAP_SHARED or MAP_PRIVATE, and never write()s the file" {
+@test "1.2 mapwrite asks for MAP_SHARED or MAP_PRIVATE, never write()s the file, reports a failed mmap()" {
     make_file data "$PS" a
     local mode want map opened
     for mode in shared private; do
@@ -94,11 +95,12 @@ setup() { lab_setup; }
         opened=$(trace_main | grep -E '^openat\(.*"data"' | head -n 1)
         [[ $opened == *"\"data\", $want"* ]] ||
             fail "$(printf 'expected mapwrite %s to open data with %s; it did:\n%s' "$mode" "$want" "$opened")"
+        fails_well 1.2 mmap ENOMEM ', [3-9][0-9]*, 0\)' mapwrite "$mode" data 10 HELLO
     done
 }
 
 # bats test_tags=task:1_3,points:2
-@test "1.3 mapwrite closes the file right after mmap(), before the store" {
+@test "1.3 mapwrite closes the file right after mmap(), before the store, and checks close()" {
     make_file data "$PS" a
     traced mapwrite shared data 0 HELLO
     expect_status 0
@@ -109,6 +111,7 @@ setup() { lab_setup; }
     sed -n '/^mmap(NULL, [0-9]*, PROT_READ|PROT_WRITE, MAP_SHARED/,/^openat(.*"data"/p' "$TRACE" |
         grep -q "^close($fd) = 0" ||
         fail "expected close($fd) right after the mmap() of the file, before the store and the pread() check"
+    fails_well 1.3 close EIO "^close\\($fd\\)" mapwrite shared data 0 HELLO
 }
 
 # --- 2.1 mcat OFFSET LENGTH ---------------------------------------------------
@@ -149,6 +152,7 @@ setup() { lab_setup; }
     traced pastend data
     trace_main | grep -Eq '^openat\(.*"/proc/self/maps"' ||
         fail "expected pastend to read the mapping's length in /proc/self/maps (it never opened it)"
+    fails_well 2.2 openat EACCES '"/proc/self/maps"' pastend data
 }
 
 # bats test_tags=task:2_3,points:2

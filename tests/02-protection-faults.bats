@@ -45,7 +45,7 @@ si_addr() {
 # probe's pages: 0 rw-, 1 r--, 2 ---, 3 not mapped, 4 rw-. Pages 0 and 1 hold 'A'.
 
 # bats test_tags=task:1_1,points:2
-@test "1.1 probe installs one SA_SIGINFO handler for SIGSEGV and for SIGBUS" {
+@test "1.1 probe installs one SA_SIGINFO handler for SIGSEGV and for SIGBUS, and checks sigaction()" {
     traced probe r:0
     expect_status 0
     for sig in SIGSEGV SIGBUS; do
@@ -53,6 +53,8 @@ si_addr() {
             fail "$(printf 'expected sigaction(%s, ...) with SA_SIGINFO in sa_flags (task 1.1);\nthe rt_sigaction() calls in the trace:\n%s' \
                 "$sig" "$(grep '^rt_sigaction' "$TRACE" || echo '  (none)')")"
     done
+    fails_well 1.1 rt_sigaction EINVAL '^rt_sigaction\(SIGSEGV, \{' probe r:0
+    fails_well 1.1 rt_sigaction EINVAL '^rt_sigaction\(SIGBUS, \{' probe r:0
 }
 
 # bats test_tags=task:1_2,points:3
@@ -211,7 +213,7 @@ EOF
 }
 
 # bats test_tags=task:2_1,points:2
-@test "2.1 eofmap maps the file MAP_SHARED, three pages, readable and writable" {
+@test "2.1 eofmap maps the file MAP_SHARED, three pages, readable and writable; a failed mmap() is reported" {
     eof_file
     traced eofmap -n f r:0
     expect_status 0
@@ -220,6 +222,7 @@ EOF
     grep -Eq "^mmap\(NULL, $((3 * PS)), PROT_READ\|PROT_WRITE, MAP_SHARED(_VALIDATE)?(\|MAP_[A-Z_]+)*, [0-9]+, 0\) = 0x" <<<"$map" ||
         fail "$(printf 'expected mmap(NULL, %s, PROT_READ|PROT_WRITE, MAP_SHARED, fd, 0) of the file (task 2.1); its mmap() was:\n%s' \
             $((3 * PS)) "${map:-(none of the file)}")"
+    fails_well 2.1 mmap ENOMEM ', [3-9][0-9]*, 0\)' eofmap -n f r:0
 }
 
 # bats test_tags=task:2_2,points:3
@@ -240,6 +243,7 @@ EOF
     truncate -s $((3 * PS)) want
     printf W | dd of=want bs=1 seek=$((2 * PS + 10)) conv=notrunc status=none
     expect_same_file want f "the file (grown to 3 pages, 'W' at $((2 * PS + 10)))"
+    fails_well 2.2 ftruncate EFBIG '^ftruncate\(' eofmap -n f t:$((3 * PS)) r:0
 }
 
 # bats test_tags=task:2_2,points:2
@@ -277,6 +281,7 @@ EOF
         printf 'mapped %s pages, rw-p\n  pages 0-%s  rw-p\n  (1 VMA)\n' "$pages" $((pages - 1)) >expected
         expect_output expected "mprot $pages"
     done
+    fails_well 3.1 openat EACCES '"/proc/self/maps"' mprot 8
 }
 
 # bats test_tags=task:3_2,points:2
@@ -301,6 +306,7 @@ EOF
     grep -q "^mprotect($(printf '0x%x' $((base + 2 * PS))), $((3 * PS)), PROT_READ) = 0" "$RAW_TRACE" ||
         fail "$(printf 'expected mprotect(<page 2>, %d, PROT_READ) = 0; the trace has:\n%s' $((3 * PS)) \
             "$(grep '^mprotect' "$TRACE" | tail -n 3)")"
+    fails_well 3.2 mprotect ENOMEM ", $((3 * PS)), PROT_READ\\)" mprot 8 2:3:r
 }
 
 # bats test_tags=task:3_2,points:2
@@ -368,6 +374,8 @@ EOF
         guard_fault -"$PS" "$size" after w:0 w:"$size"
         guard_fault -1 "$size" after r:$((size + PS - 1))
     done
+    fails_well 4.1 mmap ENOMEM ", $((2 * PS)), PROT_READ\\|PROT_WRITE, MAP_PRIVATE\\|MAP_ANONYMOUS" guard 100 after w:0
+    fails_well 4.1 mprotect ENOMEM ', PROT_NONE\)' guard 100 after w:0
 }
 
 # bats test_tags=task:4_2,points:3
@@ -383,6 +391,7 @@ EOF
     expect_output expected "guard 5000 before"
     guard_fault $((PS - 1)) 5000 before w:0 w:-1
     guard_fault 0 5000 before r:-"$PS"
+    fails_well 4.2 mprotect ENOMEM ', PROT_NONE\)' guard 100 before w:0
 }
 
 # bats test_tags=task:4_3,points:2
@@ -399,6 +408,7 @@ EOF
     done
     runp guard 100 before w:0 w:99 # and once under valgrind, with make test
     expect_status 0
+    fails_well 4.3 munmap EINVAL ", $((2 * PS))\\)" guard 100 before w:0
 }
 
 # --- 5.1 / 5.2 wtrack ---------------------------------------------------------
@@ -414,6 +424,7 @@ EOF
     [[ -n $base ]] || fail "expected wtrack's mmap() of 16 pages in the trace"
     n=$(grep -c "^mprotect($(printf '0x%x' "$base"), $((16 * PS)), PROT_READ) = 0" "$RAW_TRACE") || true
     expect_eq "mprotect(region, $((16 * PS)), PROT_READ) calls (start and 1 checkpoint)" 2 "$n"
+    fails_well 5.1 mprotect ENOMEM ", $((16 * PS)), PROT_READ\\)" wtrack 16 w:0 c w:"$PS"
 }
 
 # bats test_tags=task:5_2,points:4

@@ -127,12 +127,13 @@ privfile_expected() {
 }
 
 # bats test_tags=task:3_1,points:2
-@test "3.1 privfile: stores through a private mapping never reach the file" {
+@test "3.1 privfile: stores through a private mapping never reach the file; a failed mmap() is reported" {
     make_file data $((6 * PS))
     privfile_expected 6
     runp privfile data 4
     expect_ok 3.1
     expect_same_file expected data "the file after privfile (its pwrite()s only, none of the stores through the mapping; task 3.1)"
+    fails_well 3.1 mmap ENOMEM ', [3-9][0-9]*, 0\)' privfile data 4
 }
 
 # bats test_tags=task:3_1,points:2
@@ -281,6 +282,7 @@ pages_modified() {
         fail "expected the parent to tell the child that its updates are done, then wait for it (task 5.1)"
     ((fork_line < tell_line && tell_line < wait_line)) ||
         fail "expected the parent's order: fork(), its updates, then waitpid() (task 5.1)"
+    fails_well 5.1 clone EAGAIN '^clone\(' snapshot snap.db 16 100 7
 }
 
 # bats test_tags=task:5_2,points:2

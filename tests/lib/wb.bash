@@ -211,3 +211,32 @@ not_killed() {
     fail "$(printf '%s was killed by %s (exit status %s) after its line\n  %s\n%s.\nIts output:\n%s' \
         "$1" "$sig" "$status" "$(tail -n 1 <<<"${output:-(no output)}")" "$2" "$(head -n 15 <<<"${output:-(nothing)}")")"
 }
+
+# fails_well TASK SYSCALL ERRNO ERE PROG ARGS... : make the program's first
+# SYSCALL in its own part (after the dynamic loader) whose trace line matches
+# ERE fail with ERRNO (strace -e inject=SYSCALL:error=ERRNO:when=N, N counted in
+# a first trace, the loader's calls included). The program must report it - a
+# message naming ERRNO or its text, as die() and perror() do - and exit with a
+# status from 1 to 125: not go on as if it had worked, nor crash.
+fails_well() {
+    local task=$1 call=$2 err=$3 ere=$4 prog=$5 all mine n text hit
+    shift 4
+    traced_parent "$@"
+    all=$(grep -c "^$call(" "$TRACE") || true
+    mine=$(trace_main | grep "^$call(" | grep -nE -m1 -- "$ere" | cut -d: -f1) || true
+    [[ -n $mine ]] || fail "$(printf 'expected %s to call %s() (a line matching %s) (task %s); the trace has:\n%s' \
+        "$*" "$call" "$ere" "$task" "$(trace_summary)")" || return 1
+    n=$((all - $(trace_main | grep -c "^$call(") + mine))
+    run timeout -k 1 20 strace -qq -o "$BATS_TEST_TMPDIR/inject.raw" -e inject="$call:error=$err:when=$n" "$BIN/$prog" "${@:2}"
+    trace_clean "$BATS_TEST_TMPDIR/inject.raw" "$BATS_TEST_TMPDIR/inject.trace"
+    hit=$(grep -E "^$call\(.*\(INJECTED\)$" "$BATS_TEST_TMPDIR/inject.trace" | head -n 1) || true
+    [[ $hit =~ $ere ]] || fail "(the test's own failure: strace did not make the right $call() fail: $hit)" || return 1
+    text=$(python3 -c 'import errno, os, sys; print(os.strerror(getattr(errno, sys.argv[1])))' "$err")
+    not_killed "$prog" "$(printf 'after %s() failed with %s (made to fail by the test, as it can on a real system), the program went on as if it had worked: check its result and report the failure with die() (task %s)' "$call" "$err" "$task")" || return 1
+    ((status >= 1 && status <= 125)) && [[ $output == *"$err"* || $output == *"$text"* ]] && return 0
+    local note=
+    [[ $call != mmap ]] || note=': a failed mmap() returns MAP_FAILED, not NULL'
+    fail "$(printf 'when %s() fails with %s (%s; made to fail by the test: %s), %s must report it with a message naming the error and exit with a non-zero status (die() does both; task %s)%s.\nIt exited with status %s, printing:\n%s' \
+        "$call" "$err" "$text" "$hit" "$prog" "$task" "$note" \
+        "$status" "$(head -n 10 <<<"${output:-(nothing)}")")"
+}
