@@ -473,6 +473,7 @@ EOF
 
 # bats test_tags=task:5_2,points:1
 @test "5.2 wtrack: a fault outside the region still kills the program (status 139)" {
+    # shellcheck disable=SC2034 # read by runp and traced (tests/lib/wb.bash)
     local WB_TIMEOUT_WHY=$wtrack_hangs
     runp_native wtrack 4 w:0
     not_killed wtrack "$wtrack_why"
