@@ -24,19 +24,6 @@ step_line() {
     fail "$(printf 'expected a line starting with "%s:"; the output was:\n%s' "$1" "$output")"
 }
 
-# with_input PROG DRIVER-C : build PROG's source (this tree's) with the test's
-# own main() (DRIVER-C, which #includes PROG.c with its main renamed) into
-# ./PROG-driver. The driver feeds the student's code crafted input (an smaps
-# file, pagemap entries) where the kernel's answer depends on who runs it or
-# cannot show a mistake; its messages name the task.
-with_input() {
-    local src=${LABS:-labs}
-    [[ $src == /* ]] || src=$WB_ROOT/$src
-    cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I "$WB_ROOT/labs/common" -I "$src/$LAB_DIR" \
-        -o "$1-driver" -x c - -lm <<<"$2" 2>"$1-driver.log" ||
-        fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$1-driver.log")")"
-}
-
 
 # --- 1.1 / 1.2 cowpages ------------------------------------------------------
 

@@ -240,3 +240,16 @@ fails_well() {
         "$call" "$err" "$text" "$hit" "$prog" "$task" "$note" \
         "$status" "$(head -n 10 <<<"${output:-(nothing)}")")"
 }
+
+# with_input PROG DRIVER-C : build PROG's source (this tree's) with the test's
+# own main() (DRIVER-C, which #includes PROG.c with its main renamed) into
+# ./PROG-driver. The driver feeds the student's code crafted input (an smaps
+# file, pagemap entries, a mapping's tail) where the kernel's answer depends on
+# who runs it, or is the same whether the code is right or not.
+with_input() {
+    local src=${LABS:-labs}
+    [[ $src == /* ]] || src=$WB_ROOT/$src
+    cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I "$WB_ROOT/labs/common" -I "$src/$LAB_DIR" \
+        -o "$1-driver" -x c - -lm <<<"$2" 2>"$1-driver.log" ||
+        fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$1-driver.log")")"
+}
