@@ -17,9 +17,15 @@
 # of `make check` (the tooling tests in tests/tools use them).
 # shellcheck disable=SC2154 # $status and $output are set by bats' run
 
-# fail MESSAGE : the test fails, showing MESSAGE.
+# fail MESSAGE : the test fails, showing MESSAGE, with the test's task id if
+# MESSAGE names no task.
 fail() {
-    printf '%s\n' "$1" >&2
+    local task=${BATS_TEST_DESCRIPTION%% *} first=${1%%$'\n'*}
+    if [[ $1 == *task* || ! $task =~ ^[0-9]+\.[0-9]+$ ]]; then
+        printf '%s\n' "$1" >&2
+    else # after the first line
+        printf '%s (task %s)%s\n' "$first" "$task" "${1:${#first}}" >&2
+    fi
     return 1
 }
 
