@@ -19,7 +19,7 @@ setup() { lab_setup; }
 }
 
 # bats test_tags=task:1_1,points:2
-@test "1.1 mcat maps the file and never read()s it" {
+@test "1.1 mcat maps the file, never read()s it, and reports a failed mmap()" {
     make_file data $((2 * PS + 7))
     traced mcat data
     expect_status 0
@@ -35,6 +35,7 @@ setup() { lab_setup; }
         fail "$(printf 'expected the flags to hold MAP_PRIVATE or MAP_SHARED (extra flags such as MAP_POPULATE are fine); they were:\n%s' "$map")"
     expect_file_calls data 'fstat|newfstatat|statx|lseek|fadvise64|mmap|close' \
         "mcat must print the file from the mapping, never read it"
+    fails_well 1.1 mmap ENOMEM ', [3-9][0-9]*, 0\)' mcat data
 }
 
 # bats test_tags=task:1_1,points:2
@@ -75,7 +76,7 @@ setup() { lab_setup; }
 }
 
 # bats test_tags=task:1_2,points:2
-@test "1.2 mapwrite asks for MAP_SHARED or MAP_PRIVATE, and never write()s the file" {
+@test "1.2 mapwrite asks for MAP_SHARED or MAP_PRIVATE, never write()s the file, reports a failed mmap()" {
     make_file data "$PS" a
     local mode want map opened
     for mode in shared private; do
@@ -94,11 +95,12 @@ setup() { lab_setup; }
         opened=$(trace_main | grep -E '^openat\(.*"data"' | head -n 1)
         [[ $opened == *"\"data\", $want"* ]] ||
             fail "$(printf 'expected mapwrite %s to open data with %s; it did:\n%s' "$mode" "$want" "$opened")"
+        fails_well 1.2 mmap ENOMEM ', [3-9][0-9]*, 0\)' mapwrite "$mode" data 10 HELLO
     done
 }
 
 # bats test_tags=task:1_3,points:2
-@test "1.3 mapwrite closes the file right after mmap(), before the store" {
+@test "1.3 mapwrite closes the file right after mmap(), before the store, and checks close()" {
     make_file data "$PS" a
     traced mapwrite shared data 0 HELLO
     expect_status 0
@@ -109,6 +111,7 @@ setup() { lab_setup; }
     sed -n '/^mmap(NULL, [0-9]*, PROT_READ|PROT_WRITE, MAP_SHARED/,/^openat(.*"data"/p' "$TRACE" |
         grep -q "^close($fd) = 0" ||
         fail "expected close($fd) right after the mmap() of the file, before the store and the pread() check"
+    fails_well 1.3 close EIO "^close\\($fd\\)" mapwrite shared data 0 HELLO
 }
 
 # --- 2.1 mcat OFFSET LENGTH ---------------------------------------------------
@@ -149,7 +152,65 @@ setup() { lab_setup; }
     traced pastend data
     trace_main | grep -Eq '^openat\(.*"/proc/self/maps"' ||
         fail "expected pastend to read the mapping's length in /proc/self/maps (it never opened it)"
+    fails_well 2.2 openat EACCES '"/proc/self/maps"' pastend data
 }
+
+# pastend's own code with a mapping the test gives it: the kernel's tail is all
+# zeros, which a program that only assumes so would print too; here every third
+# tail byte reads 0, the others 'q', and the test then counts the 'X' stored.
+pastend_driver='
+#include <stdio.h>
+#include <sys/mman.h>
+#include <unistd.h>
+static void *wb_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+static int wb_munmap(void *addr, size_t len);
+#define mmap wb_mmap
+#define munmap wb_munmap
+#define main pastend_main
+#include "pastend.c"
+#undef mmap
+#undef munmap
+#undef main
+static char *wb_buf;
+static size_t wb_size, wb_len;
+static void wb_report(void)
+{
+    size_t xs = 0;
+    for (size_t i = wb_size; i < wb_len; i++)
+        xs += wb_buf[i] == (char)88;
+    printf("driver: X stored in %zu of %zu tail bytes\n", xs, wb_len - wb_size);
+    fflush(stdout);
+    wb_buf = NULL;
+}
+/* The file mapping: a mapping of its own (PROT_NONE pages around it). */
+static void *wb_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+    size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+    (void)prot, (void)flags;
+    wb_size = len, wb_len = (len + ps - 1) / ps * ps;
+    char *r = mmap(addr, wb_len + 2 * ps, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (r == MAP_FAILED)
+        return r;
+    wb_buf = mmap(r + ps, wb_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    if (wb_buf == MAP_FAILED || pread(fd, wb_buf, len, off) != (ssize_t)len)
+        return MAP_FAILED;
+    for (size_t i = len; i < wb_len; i++)
+        wb_buf[i] = (i - len) % 3 ? (char)113 : 0;
+    return wb_buf;
+}
+static int wb_munmap(void *addr, size_t len)
+{
+    if (wb_buf && addr == wb_buf)
+        wb_report();
+    return munmap(addr, len);
+}
+int main(int argc, char *argv[])
+{
+    int status = pastend_main(argc, argv);
+    if (wb_buf)
+        wb_report();
+    return status;
+}'
 
 # bats test_tags=task:2_3,points:2
 @test "2.3 bytes past EOF in the last page read 0, and writes there never reach the file" {
@@ -161,6 +222,13 @@ setup() { lab_setup; }
     expect_eq "tail bytes" "$tail" "$(field 'tail bytes')"
     expect_eq "tail bytes that read 0" "$tail" "$(field 'tail zero bytes')"
     expect_same_file expected data "the file after pastend wrote past its end"
+    with_input pastend "$pastend_driver"
+    run ./pastend-driver data
+    not_killed pastend "pastend with the test's mapping (task 2.3)"
+    expect_ok 2.3
+    expect_eq "tail bytes that read 0, of $tail where the test's mapping has a 0 in every third byte (task 2.3: read each tail byte and count the zeros)" \
+        $(((tail + 2) / 3)) "$(field 'tail zero bytes')"
+    expect_line "driver: X stored in $tail of $tail tail bytes" "2.3: store 'X' into each tail byte"
 }
 
 # --- 3.1 / 3.2 mprobe --------------------------------------------------------

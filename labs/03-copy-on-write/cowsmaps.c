@@ -37,11 +37,11 @@ static struct region region_of(const void *addr)
         /* TODO 4.2: inside that mapping, read the lines "Name:   N kB" of
          * Rss, Pss, Shared_Dirty and Private_Dirty (only those names: there
          * are also Pss_Dirty, Pss_Anon, ...). */
+        (void)in;
     }
     if (ferror(f))
         die("read /proc/self/smaps");
     fclose(f);
-    (void)in;
     if (!found)
         fail("no mapping in /proc/self/smaps holds %p (task 4.1)", addr);
     return r;

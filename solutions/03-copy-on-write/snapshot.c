@@ -34,6 +34,14 @@ static void put_record(char *table, size_t r, size_t version)
     memcpy(table + r * RECORD, rec, RECORD);
 }
 
+/* Store into the 64 KiB of stack below the caller's frame, far deeper than
+ * update(), snprintf() and getrusage() reach. */
+static __attribute__((noinline)) void warm_stack(void)
+{
+    char pad[64 * 1024];
+    explicit_bzero(pad, sizeof pad);
+}
+
 /* The parent's work during the save: UPDATES updates of random records. */
 static void update(char *table, size_t records, size_t updates, uint32_t seed)
 {
@@ -104,16 +112,18 @@ int main(int argc, char *argv[])
 
     long faults = 0;
     size_t modified = 0;
+    /* fork() write-protected our stack too: the first store to each stack
+     * page costs a fault. Store into the stack first, and run the code of one
+     * update on a scratch record, so that only the table's pages are counted. */
+    warm_stack();
+    char scratch[RECORD];
+    put_record(scratch, 0, 0);
+    (void)minor_faults(); /* and getrusage() writes its answer onto the stack */
+
     /* TODO 5.2: count the minor faults of the updates (only of update()),
      * then count the distinct pages of the table they modified. update()
      * touches no other memory; replay its random numbers to find its pages. */
     //@solution
-    /* fork() write-protected our stack too: the first store to each stack
-     * page costs a fault. Run the code of one update on a scratch record
-     * first, so that only the table's pages are counted. */
-    char scratch[RECORD];
-    put_record(scratch, 0, 0);
-    (void)minor_faults(); /* and getrusage() writes its answer onto the stack */
     long f0 = minor_faults();
     update(table, records, updates, (uint32_t)seed);
     faults = minor_faults() - f0;

@@ -17,9 +17,15 @@
 # of `make check` (the tooling tests in tests/tools use them).
 # shellcheck disable=SC2154 # $status and $output are set by bats' run
 
-# fail MESSAGE : the test fails, showing MESSAGE.
+# fail MESSAGE : the test fails, showing MESSAGE, with the test's task id if
+# MESSAGE names no task.
 fail() {
-    printf '%s\n' "$1" >&2
+    local task=${BATS_TEST_DESCRIPTION%% *} first=${1%%$'\n'*}
+    if [[ $1 == *task* || ! $task =~ ^[0-9]+\.[0-9]+$ ]]; then
+        printf '%s\n' "$1" >&2
+    else # after the first line
+        printf '%s (task %s)%s\n' "$first" "$task" "${1:${#first}}" >&2
+    fi
     return 1
 }
 
@@ -74,8 +80,10 @@ runp() {
     else
         run timeout -k 1 10 "$prog" "$@"
     fi
-    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 10 s (killed)"
+    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 10 s (killed)${WB_TIMEOUT_WHY:+: $WB_TIMEOUT_WHY}"
 }
+
+# (A test sets WB_TIMEOUT_WHY to say what usually makes its program hang.)
 
 # runp_native PROG ARGS... : like runp, never under valgrind (for programs that
 # fault on purpose, count page faults, or use MAP_FIXED_NOREPLACE).
@@ -94,7 +102,7 @@ trace_run() {
     local follow=$1 prog=$BIN/$2; shift 2
     RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
     run timeout -k 1 20 strace ${follow:+"$follow"} -qq -o "$RAW_TRACE" "$prog" "$@"
-    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)"
+    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)${WB_TIMEOUT_WHY:+: $WB_TIMEOUT_WHY}"
     trace_clean "$RAW_TRACE" "$TRACE"
 }
 
@@ -107,15 +115,17 @@ trace_main() { trace_program_part "${1:-$TRACE}"; }
 trace_from() { sed -En "/$1/,\$p" "$TRACE"; }
 
 # trace_has ERE [WHAT] / trace_lacks ERE [WHAT] : a system call line that must
-# (not) be in the trace. WHAT says in words what was expected.
+# (not) be in the program's part of the trace (trace_main: the dynamic loader's
+# own mmap() and openat() lines could match too). WHAT says in words what was
+# expected.
 trace_has() {
-    grep -Eq -- "$1" "$TRACE" && return 0
+    trace_main | grep -Eq -- "$1" && return 0
     fail "$(printf 'expected %s\n  (a system call matching: %s)\nthe trace has:\n%s' \
         "${2:-a system call}" "$1" "$(trace_summary)")"
 }
 trace_lacks() {
     local hit
-    hit=$(grep -E -m3 -- "$1" "$TRACE") || return 0
+    hit=$(trace_main | grep -E -m3 -- "$1") || return 0
     fail "$(printf 'expected %s\nbut the trace has:\n%s' "${2:-no such call: $1}" "$hit")"
 }
 # What the program did after the dynamic loader, without signal and exit
@@ -195,4 +205,59 @@ make_file() {
     else
         seq -f '%07g' 0 $(($2 / 8 + 1)) | tr '\n' '.' | head -c "$2" >"$1"
     fi
+}
+
+# --- crashes explained (issue 12, labs 01-03) ----------------------------------
+
+# not_killed PROG WHY : the last run ($status, $output) was not killed by a
+# signal; if it was, the failure names the signal, where the program was (its
+# last line of output) and WHY: what usually causes it, and which task.
+not_killed() {
+    ((status > 128 && status < 160)) || return 0
+    local sig
+    sig=SIG$(kill -l $((status - 128)) 2>/dev/null) || sig="signal $((status - 128))"
+    fail "$(printf '%s was killed by %s (exit status %s) after its line\n  %s\n%s.\nIts output:\n%s' \
+        "$1" "$sig" "$status" "$(tail -n 1 <<<"${output:-(no output)}")" "$2" "$(head -n 15 <<<"${output:-(nothing)}")")"
+}
+
+# fails_well TASK SYSCALL ERRNO ERE PROG ARGS... : make the program's first
+# SYSCALL in its own part (after the dynamic loader) whose trace line matches
+# ERE fail with ERRNO (strace -e inject=SYSCALL:error=ERRNO:when=N, N counted in
+# a first trace, the loader's calls included). The program must report it - a
+# message naming ERRNO or its text, as die() and perror() do - and exit with a
+# status from 1 to 125: not go on as if it had worked, nor crash.
+fails_well() {
+    local task=$1 call=$2 err=$3 ere=$4 prog=$5 all mine n text hit
+    shift 4
+    traced_parent "$@"
+    all=$(grep -c "^$call(" "$TRACE") || true
+    mine=$(trace_main | grep "^$call(" | grep -nE -m1 -- "$ere" | cut -d: -f1) || true
+    [[ -n $mine ]] || fail "$(printf 'expected %s to call %s() (a line matching %s) (task %s); the trace has:\n%s' \
+        "$*" "$call" "$ere" "$task" "$(trace_summary)")" || return 1
+    n=$((all - $(trace_main | grep -c "^$call(") + mine))
+    run timeout -k 1 20 strace -qq -o "$BATS_TEST_TMPDIR/inject.raw" -e inject="$call:error=$err:when=$n" "$BIN/$prog" "${@:2}"
+    trace_clean "$BATS_TEST_TMPDIR/inject.raw" "$BATS_TEST_TMPDIR/inject.trace"
+    hit=$(grep -E "^$call\(.*\(INJECTED\)$" "$BATS_TEST_TMPDIR/inject.trace" | head -n 1) || true
+    [[ $hit =~ $ere ]] || fail "(the test's own failure: strace did not make the right $call() fail: $hit)" || return 1
+    text=$(python3 -c 'import errno, os, sys; print(os.strerror(getattr(errno, sys.argv[1])))' "$err")
+    not_killed "$prog" "$(printf 'after %s() failed with %s (made to fail by the test, as it can on a real system), the program went on as if it had worked: check its result and report the failure with die() (task %s)' "$call" "$err" "$task")" || return 1
+    ((status >= 1 && status <= 125)) && [[ $output == *"$err"* || $output == *"$text"* ]] && return 0
+    local note=
+    [[ $call != mmap ]] || note=': a failed mmap() returns MAP_FAILED, not NULL'
+    fail "$(printf 'when %s() fails with %s (%s; made to fail by the test: %s), %s must report it with a message naming the error and exit with a non-zero status (die() does both; task %s)%s.\nIt exited with status %s, printing:\n%s' \
+        "$call" "$err" "$text" "$hit" "$prog" "$task" "$note" \
+        "$status" "$(head -n 10 <<<"${output:-(nothing)}")")"
+}
+
+# with_input PROG DRIVER-C : build PROG's source (this tree's) with the test's
+# own main() (DRIVER-C, which #includes PROG.c with its main renamed) into
+# ./PROG-driver. The driver feeds the student's code crafted input (an smaps
+# file, pagemap entries, a mapping's tail) where the kernel's answer depends on
+# who runs it, or is the same whether the code is right or not.
+with_input() {
+    local src=${LABS:-labs}
+    [[ $src == /* ]] || src=$WB_ROOT/$src
+    cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I "$WB_ROOT/labs/common" -I "$src/$LAB_DIR" \
+        -o "$1-driver" -x c - -lm <<<"$2" 2>"$1-driver.log" ||
+        fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$1-driver.log")")"
 }
