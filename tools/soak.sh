@@ -42,6 +42,9 @@ fi
 ((EUID == 0)) || echo "soak: not root: every run is as $(id -un) (run as root to alternate)"
 what=none
 ((${#load[@]} == 0)) || what="$(nproc) CPU hogs"
+# Lab 09's oracle, built once for every run (each run has a build directory of its own).
+export ANNOY_DIR=$root/build/annoy
+tools/annoy-oracle.sh >/dev/null
 echo "soak: $n runs of ${LAB:+lab $LAB of }the solutions' tests, load: $what"
 start=$SECONDS
 for ((k = 1; k <= n; k++)); do
