@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # tools/annoy-headers.sh - annoy's own headers, from Debian, for lab 09's oracle.
 #
-#   tools/annoy-headers.sh [DIR]     (default $BUILD/annoy, else build/annoy; prints DIR when done)
+#   tools/annoy-headers.sh [DIR]     (default $ANNOY_DIR, else $BUILD/annoy, else build/annoy;
+#                                     prints DIR when done)
 #
 # Debian's r-cran-rcppannoy ships annoy's header-only library (annoylib.h,
 # kissrandom.h). Installing that package would pull in R, so this fetches the
@@ -12,7 +13,9 @@
 # copies them from that directory instead.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-dir=${1:-${BUILD:-$root/build}/annoy} # the build directory of the tree graded: its user can write it
+# The build directory of the tree graded (its user can write it), or ANNOY_DIR: one
+# copy shared by several builds (make test, make soak), made ready by its owner first.
+dir=${1:-${ANNOY_DIR:-${BUILD:-$root/build}/annoy}}
 pkg=r-cran-rcppannoy
 headers=(annoylib.h kissrandom.h)
 

@@ -14,6 +14,8 @@
 #  - clangd, with the compile_commands.json make writes, finds no error in
 #    any solution's C file (nor in the headers they include)
 #  - the book builds, in its three formats, with every chapter in it
+# The passes of tools/check.sh run in two streams at once, as do the tooling tests
+# (beside the static checks): much of their time is waiting, not computing.
 # LAB=NN narrows the per-lab checks to that lab (the rest always run).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -53,6 +55,13 @@ expect_result() {
 # shown_failure COMMAND... : a failed check whose explanation COMMAND prints.
 shown_failure() {
     "$@"
+    return 1
+}
+
+# shown_failure_unless RES : passes when RES.status holds 0, else prints RES.out.
+shown_failure_unless() {
+    [[ $(cat "$1.status" 2>/dev/null) == 0 ]] && return 0
+    cat "$1.out" 2>/dev/null || echo "no result (the run did not finish)"
     return 1
 }
 
@@ -104,36 +113,10 @@ while IFS=$'\t' read -r id dir _; do
 done <<<"$lablist"
 
 export LAB
-LABS=solutions BUILD=build/solutions RESULTS=$log/solutions tools/check.sh >"$log/solutions.txt" 2>&1
-LABS=labs BUILD=build/labs RESULTS=$log/starters tools/check.sh >"$log/starters.txt" 2>&1
-WB_VALGRIND=1 LABS=solutions BUILD=build/solutions RESULTS=$log/valgrind tools/check.sh >"$log/valgrind.txt" 2>&1
-while IFS=$'\t' read -r id dir _; do
-    count_results "$log/solutions/$dir.json" pass "$dir: solution passes"
-    # (A lab that runs in the VM skips its tests under valgrind: nothing to count.)
-    [[ $($wb get "$id" vm) == true ]] ||
-        count_results "$log/valgrind/$dir.json" pass "$dir: solution passes under valgrind"
-    count_results "$log/starters/$dir.json" fail "$dir: starter fails"
-done <<<"$lablist"
-
-# The correct variants the chapters allow (tests/alternatives/NN-topic/*.patch,
-# each a patch against the solution): each must pass its whole lab.
-alternative() {
-    local patch=$1 dir=$2 id=$3 tmp
-    tmp=$(mktemp -d "$root/build/alternative.XXXXXX")
-    mkdir -p "$tmp/solutions" && cp -r "$($wb tree "$id" solutions)" "$tmp/solutions/"
-    patch -s -p0 -d "$tmp" <"$patch" || { rm -rf "$tmp"; echo "the patch does not apply"; return 1; }
-    LABS=$tmp/solutions BUILD=$tmp/build RESULTS=$tmp/results LAB=$id tools/check.sh >"$tmp/out" 2>&1
-    local status=$?
-    ((status == 0)) || grep -A12 'FAIL' "$tmp/out" | head -n 30
-    rm -rf "$tmp"
-    return "$status"
-}
-while IFS=$'\t' read -r id dir _; do
-    for p in tests/alternatives/"$dir"/*.patch; do
-        [[ -f $p ]] && check "$dir: the correct variant ${p##*/} passes" alternative "$p" "$dir" "$id"
-    done
-done <<<"$lablist"
-
+# Lab 09's oracle (annoy from Debian, compiled): made once here, used by every pass below
+# (the unprivileged one too: it only reads it).
+export ANNOY_DIR=$root/build/annoy
+check "lab 09's oracle builds (annoy's headers from Debian, tools/annoy-oracle.sh)" tools/annoy-oracle.sh
 # The solutions once more as an ordinary user (the grader runs labs as one, and
 # a student is one): the same verdicts. As root, a uid of no user (WB_TEST_UID).
 nonroot=$log/nonroot
@@ -148,12 +131,72 @@ if ((EUID == 0)); then
         as_user=(setpriv --reuid="$uid" --regid="$uid" --clear-groups env HOME="$nonroot")
     fi
 fi
+
+# The correct variants the chapters allow (tests/alternatives/NN-topic/*.patch,
+# each a patch against the solution): each must pass its whole lab. Its output
+# goes to $log/alternatives/DIR-PATCH.out, its status to .status.
+alternative() {
+    local patch=$1 id=$2 res=$3 tmp status
+    tmp=$(mktemp -d "$root/build/alternative.XXXXXX")
+    mkdir -p "$tmp/solutions" && cp -r "$($wb tree "$id" solutions)" "$tmp/solutions/"
+    if patch -s -p0 -d "$tmp" <"$patch"; then
+        LABS=$tmp/solutions BUILD=$tmp/build RESULTS=$tmp/results LAB=$id tools/check.sh >"$tmp/out" 2>&1
+        status=$?
+        ((status == 0)) || grep -A12 'FAIL' "$tmp/out" | head -n 30 >"$res.out"
+    else
+        status=1 && echo "the patch does not apply" >"$res.out"
+    fi
+    echo "$status" >"$res.status"
+    rm -rf "$tmp"
+}
+mkdir -p "$log/alternatives"
+
+# The passes, in two streams at once (a lab's tests spend much of their time
+# waiting: on sync(), on a child, on the VM): the solutions, then under
+# valgrind (same build); the starters, the unprivileged run, the variants.
+{
+    LABS=solutions BUILD=build/solutions RESULTS=$log/solutions tools/check.sh >"$log/solutions.txt" 2>&1
+    WB_VALGRIND=1 LABS=solutions BUILD=build/solutions RESULTS=$log/valgrind tools/check.sh >"$log/valgrind.txt" 2>&1
+} &
+{
+    LABS=labs BUILD=build/labs RESULTS=$log/starters tools/check.sh >"$log/starters.txt" 2>&1
+    while IFS=$'\t' read -r id dir _; do
+        [[ $($wb get "$id" vm) == true ]] && continue # (the VM's cache is the machine's: the grader's tests boot it unprivileged)
+        "${as_user[@]}" env TMPDIR="$nonroot/tmp" LAB="$id" LABS=solutions BUILD="$nonroot/build" \
+            RESULTS="$nonroot/results" tools/check.sh >>"$nonroot/check.txt" 2>&1
+    done <<<"$lablist"
+    while IFS=$'\t' read -r id dir _; do
+        for p in tests/alternatives/"$dir"/*.patch; do
+            [[ -f $p ]] && alternative "$p" "$id" "$log/alternatives/$dir-${p##*/}"
+        done
+    done <<<"$lablist"
+} &
+wait
+
 while IFS=$'\t' read -r id dir _; do
-    [[ $($wb get "$id" vm) == true ]] && continue # (the VM's cache is the machine's: the grader's tests boot it unprivileged)
-    "${as_user[@]}" env TMPDIR="$nonroot/tmp" LAB="$id" LABS=solutions BUILD="$nonroot/build" \
-        RESULTS="$nonroot/results" tools/check.sh >>"$nonroot/check.txt" 2>&1
-    count_results "$nonroot/results/$dir.json" pass "$dir: solution passes as an unprivileged user"
+    count_results "$log/solutions/$dir.json" pass "$dir: solution passes"
+    # (A lab that runs in the VM skips its tests under valgrind, and is not run
+    # unprivileged here: nothing to count.)
+    if [[ $($wb get "$id" vm) != true ]]; then
+        count_results "$log/valgrind/$dir.json" pass "$dir: solution passes under valgrind"
+        count_results "$nonroot/results/$dir.json" pass "$dir: solution passes as an unprivileged user"
+    fi
+    count_results "$log/starters/$dir.json" fail "$dir: starter fails"
+    for p in tests/alternatives/"$dir"/*.patch; do
+        [[ -f $p ]] || continue
+        res=$log/alternatives/$dir-${p##*/}
+        check "$dir: the correct variant ${p##*/} passes" shown_failure_unless "$res"
+    done
 done <<<"$lablist"
+
+# The tests of the tooling, in the background while the checks below run: the
+# grader's (the longest) beside the others. (LAB narrows the labs, not these.)
+env -u LAB bats --tap tests/tools/grader.bats >"$log/tools-grader.tap" 2>&1 &
+tooling_grader=$!
+tooling=()
+for t in tests/tools/*.bats; do [[ $t == */grader.bats ]] || tooling+=("$t"); done
+env -u LAB bats --tap "${tooling[@]}" >"$log/tools.tap" 2>&1 &
+tooling_rest=$!
 
 # The scripts: the tools, the tests and their helpers, the VM harness (kernel-lab/vm/),
 # and each lab's observation and benchmark scripts, wherever the lab lives.
@@ -195,7 +238,8 @@ while IFS= read -r line; do
 done < <(grep -E '^test_.* \.\.\. ' "$log/python.txt")
 grep -qE '^test_.* \.\.\. ' "$log/python.txt" || check "data layer: tests ran" cat "$log/python.txt"
 
-env -u LAB bats --tap tests/tools/ >"$log/tools.tap" 2>&1 # (LAB narrows the labs, not the tooling tests)
+wait "$tooling_grader" "$tooling_rest"
+tap_checks "$log/tools-grader.tap" tooling
 tap_checks "$log/tools.tap" tooling
 
 check "the book builds (HTML, PDF, EPUB)" tools/book.sh "$log/book"
