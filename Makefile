@@ -5,7 +5,7 @@
 #   make compile_commands.json   for clangd and editors (make and make check write it)
 #   make check LABS=solutions                             (the reference solutions)
 #   make test           the project's own test suite      (LAB=01: that lab's checks only)
-#   make book           book/out/: HTML, PDF, EPUB
+#   make book           book/out/: HTML, PDF, EPUB (figures drawn from runs of the labs' programs)
 #   make deps           install the Debian/Ubuntu packages the project uses
 #   make starters       regenerate labs/*/*.c from solutions/ (course authors)
 #   make dist           the student handout: build/dist/mmap-workbook.tar.gz
