@@ -32,6 +32,10 @@ done
 mkdir -p "$out" && out=$(cd "$out" && pwd)
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 cd "$root"
+# The figures drawn from this machine's runs of the labs' programs (tools/figures.sh):
+# labs/DIR/figures/NAME.svg under $figures, found by book/filters/figures.lua.
+figures=$root/build/book/figures
+tools/figures.sh "$figures" || die "cannot draw the figures (see above)"
 
 # part FILE [HEADING]: HEADING then FILE, through the include filter, to the next $tmp/NNN.json.
 parts=0
@@ -52,7 +56,8 @@ while IFS=$'\t' read -r id dir title; do
 done <<<"$manifest"
 for appendix in book/appendix-*.md; do part "$appendix"; done
 
-pandoc -f json --file-scope "$tmp"/*.json -t markdown --wrap=preserve -o "$tmp/book.md" ||
+FIGURES=$figures pandoc -f json --file-scope "$tmp"/*.json -t markdown --wrap=preserve \
+    --lua-filter=book/filters/figures.lua -o "$tmp/book.md" ||
     die "cannot merge the chapters"
 
 depth=$(sed -n 's/^toc-depth: *\([0-9]\).*/\1/p' book/metadata.yaml)
