@@ -9,6 +9,6 @@ set style fill solid 0.8 border -1
 set boxwidth 0.5
 set ylabel "minor faults (getrusage)"
 set yrange [0:*]
-set key outside right top
+set key below
 set grid ytics
 plot "lazy-vs-eager.dat" using 2:xtic(1) title "inside mmap()", "" using 3 title "writing one byte a page"
