@@ -5,7 +5,8 @@
 #   make compile_commands.json   for clangd and editors (make and make check write it)
 #   make check LABS=solutions                             (the reference solutions)
 #   make test           the project's own test suite      (LAB=01: that lab's checks only)
-#   make book           book/out/: HTML, PDF, EPUB
+#   make book           book/out/: HTML, PDF, EPUB (figures drawn from runs of the labs' programs)
+#   make book EDITION=instructor   the same with answers and solutions (never in make dist)
 #   make deps           install the Debian/Ubuntu packages the project uses
 #   make starters       regenerate labs/*/*.c from solutions/ (course authors)
 #   make dist           the student handout: build/dist/mmap-workbook.tar.gz
@@ -62,7 +63,7 @@ test:
 
 book:
 	@tools/deps.sh book
-	@tools/book.sh book/out
+	@EDITION=$(EDITION) tools/book.sh book/out
 
 deps:
 	@tools/deps.sh

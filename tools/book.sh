@@ -23,6 +23,10 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 labs=labs # relative to $root, for short messages
 if [[ -n ${BOOK_ROOT:-} ]]; then labs=$(cd "$BOOK_ROOT" && pwd)/labs; fi
 out=${1:-$root/book/out}
+# EDITION=instructor: after each chapter, its answers and solutions (tools/instructor.sh),
+# into workbook-instructor.*; never part of make dist (solutions/ is not in the handout).
+edition=${EDITION:-student} name=workbook
+case $edition in student) ;; instructor) name=workbook-instructor ;; *) echo "book: EDITION=$edition: student or instructor" >&2; exit 2 ;; esac
 
 die() { echo "book: $*" >&2; exit 1; }
 
@@ -32,6 +36,10 @@ done
 mkdir -p "$out" && out=$(cd "$out" && pwd)
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 cd "$root"
+# The figures drawn from this machine's runs of the labs' programs (tools/figures.sh):
+# labs/DIR/figures/NAME.svg under $figures, found by book/filters/figures.lua.
+figures=$root/build/book/figures
+tools/figures.sh "$figures" || die "cannot draw the figures (see above)"
 
 # part FILE [HEADING]: HEADING then FILE, through the include filter, to the next $tmp/NNN.json.
 parts=0
@@ -49,26 +57,31 @@ manifest=$(tools/wb.py labs) || die "cannot list the labs (tools/wb.py labs)"
 [[ -n $manifest ]] || die "the manifest lists no labs"
 while IFS=$'\t' read -r id dir title; do
     part "$(tools/wb.py tree "$dir" "$labs")/README.md" "# Lab $id: $title {#lab-$id}"
+    if [[ $edition == instructor ]]; then
+        tools/instructor.sh "$dir" >"$tmp/instructor-$id.md" || die "lab $id: no instructor's notes"
+        part "$tmp/instructor-$id.md"
+    fi
 done <<<"$manifest"
 for appendix in book/appendix-*.md; do part "$appendix"; done
 
-pandoc -f json --file-scope "$tmp"/*.json -t markdown --wrap=preserve -o "$tmp/book.md" ||
+FIGURES=$figures pandoc -f json --file-scope "$tmp"/*.json -t markdown --wrap=preserve \
+    --lua-filter=book/filters/figures.lua -o "$tmp/book.md" ||
     die "cannot merge the chapters"
 
 depth=$(sed -n 's/^toc-depth: *\([0-9]\).*/\1/p' book/metadata.yaml)
 common=(-f markdown "$tmp/book.md" --metadata-file=book/metadata.yaml --resource-path=.
     --toc --toc-depth="${depth:-2}" --css=book/style.css --self-contained
     --reference-location=section --fail-if-warnings)
-pandoc "${common[@]}" -t html5 -o "$tmp/workbook.html" || die "cannot write workbook.html"
+pandoc "${common[@]}" -t html5 -o "$tmp/$name.html" || die "cannot write $name.html"
 # weasyprint's warnings about CSS properties it does not know (from pandoc's highlighting
 # style, or screen-only rules) are harmless and silenced; anything else it says is shown,
 # and its ERRORs (a broken link, an image it cannot load) fail the build.
-pandoc "${common[@]}" -t html5 --pdf-engine=weasyprint -o "$tmp/workbook.pdf" 2>"$tmp/pdf.log" ||
-    { cat "$tmp/pdf.log" >&2; die "cannot write workbook.pdf"; }
+pandoc "${common[@]}" -t html5 --pdf-engine=weasyprint -o "$tmp/$name.pdf" 2>"$tmp/pdf.log" ||
+    { cat "$tmp/pdf.log" >&2; die "cannot write $name.pdf"; }
 grep -v '^WARNING: Ignored .* at [0-9:]*, unknown property\.$' "$tmp/pdf.log" >&2 || true
-if grep -q '^ERROR' "$tmp/pdf.log"; then die "weasyprint reported errors in workbook.pdf (see above)"; fi
-pandoc "${common[@]}" -t epub3 --epub-chapter-level=1 -o "$tmp/workbook.epub" ||
-    die "cannot write workbook.epub"
+if grep -q '^ERROR' "$tmp/pdf.log"; then die "weasyprint reported errors in $name.pdf (see above)"; fi
+pandoc "${common[@]}" -t epub3 --epub-chapter-level=1 -o "$tmp/$name.epub" ||
+    die "cannot write $name.epub"
 
-mv -f "$tmp"/workbook.{html,pdf,epub} "$out"/
-echo "book: $out/workbook.html workbook.pdf workbook.epub"
+mv -f "$tmp/$name".{html,pdf,epub} "$out"/
+echo "book: $out/$name.html $name.pdf $name.epub"

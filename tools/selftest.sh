@@ -199,14 +199,14 @@ env -u LAB bats --tap "${tooling[@]}" >"$log/tools.tap" 2>&1 &
 tooling_rest=$!
 
 # The scripts: the tools, the tests and their helpers, the VM harness (kernel-lab/vm/),
-# and each lab's observation and benchmark scripts, wherever the lab lives.
+# and each lab's observation, benchmark and figure scripts, wherever the lab lives.
 shopt -s nullglob
 scripts=(tools/*.sh tests/lib/*.bash tests/*.bats tests/tools/*.bats tests/grader/*.sh
     labs/common/*.bash .ci/run)
 mapfile -t -O ${#scripts[@]} scripts < <(grep -rlE '^#!/(usr/)?bin/(env )?(ba)?sh|^# shellcheck shell=' kernel-lab/vm)
 while IFS=$'\t' read -r id _; do
     t=$($wb tree "$id" labs)
-    scripts+=("$t"/observe/* "$t"/bench/*.sh)
+    scripts+=("$t"/observe/* "$t"/bench/*.sh "$t"/figures/*.sh)
 done < <($wb labs)
 shopt -u nullglob
 for s in "${scripts[@]}"; do
