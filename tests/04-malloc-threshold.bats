@@ -25,6 +25,7 @@ setup_file() {
 
 setup() {
     lab_setup
+    export WB_TIMEOUT_HINT="In this lab that is usually threshold or bump measuring for ever: a binary search (task 2.2) whose bounds stop moving (lo = mid rather than mid + 1), or a child of served_by_mmap() (task 2.1) that returns rather than calling _exit(), and measures again itself."
     if [[ -e $BATS_FILE_TMPDIR/probe.failed ]]; then
         fail "the tests' own probe does not compile: $(head -n 5 "$BATS_FILE_TMPDIR/probe.log")"
     fi
@@ -92,12 +93,12 @@ mapped_left() {
     expect_eq "task 1.1: the chunk size of malloc(1000): the distance to the next block, malloc(2000)" \
         "$((p2 - p1))" "$(col 1000 4)"
     [[ $len =~ ^[0-9]+$ && $len -gt 0 ]] || fail "task 1.1: expected a chunk size for malloc(1048576), got '$len'"
-    trace_has "^mmap\(NULL, $len, $ANON = 0x" \
+    main_has "^mmap\(NULL, $len, $ANON = 0x" \
         "task 1.1: an mmap() as long as the mmapped chunk's size ($len bytes, from its header)"
     base=$(mmap_at "$len")
     expect_eq "task 1.1: the pointer of malloc(1048576), 16 bytes into its mapping" \
         "$(printf '%#x' $((base + 16)))" "$big"
-    grep -q "^munmap($base, $len) = 0" "$RAW_TRACE" ||
+    trace_main "$RAW_TRACE" | grep -q "^munmap($base, $len) = 0" ||
         fail "expected free() to give the mapping back at once: munmap($base, $len)"
 }
 
@@ -113,12 +114,12 @@ mapped_left() {
     len=$(col "$T" 4)
     ((len > T && len % PS == 0)) ||
         fail "task 1.1: expected the chunk size of malloc($T) to be whole pages above $T, got '$len'"
-    trace_has "^mmap\(NULL, $len, $ANON = 0x" "one mmap() of $len bytes for malloc($T)"
+    main_has "^mmap\(NULL, $len, $ANON = 0x" "one mmap() of $len bytes for malloc($T)"
     trace_main "$RAW_TRACE" | grep -Eq '^brk\(0x[0-9a-f]+\) = 0x' ||
         fail "expected brk() to grow the heap for malloc($((T - 1)))"
 }
 
-# bats test_tags=task:1_2,points:2
+# bats test_tags=task:1_2,points:1
 @test "1.2 whence: the VMA of a heap block is [heap], up to the break; an mmapped block's holds its whole chunk" {
     traced whence 1000 1048576
     expect_ok 1.2
@@ -139,9 +140,25 @@ mapped_left() {
         fail "task 1.2: expected a VMA that holds the mapping $base + $len, got '$vma'"
 }
 
+# bats test_tags=task:1_2,points:1
+@test "1.2 whence: one line per block, names without their newline; a /proc/self/maps it cannot open is reported" {
+    runp_native whence 1000 1048576 3000
+    expect_ok 1.2
+    local lines
+    lines=$(grep -c . <<<"$output")
+    [[ $lines == 4 && $(grep -c '^$' <<<"$output") == 0 ]] ||
+        fail "$(printf 'task 1.2: expected a header and one line per block (4 lines, none empty: the name read without its newline); whence printed:\n%s' "$output")"
+    traced_parent whence 1000
+    local n
+    n=$(call_number openat '"/proc/self/maps"')
+    [[ -n $n ]] || fail "task 1.2: expected whence to open /proc/self/maps"
+    failing "openat:error=EACCES:when=$n" whence 1000
+    expect_reported EACCES 1.2 "/proc/self/maps cannot be opened (EACCES)"
+}
+
 # --- 2.1 / 2.2 threshold -------------------------------------------------------
 
-# bats test_tags=task:2_1,points:2
+# bats test_tags=task:2_1,points:1
 @test "2.1 threshold SIZE: heap or mmap as the test measured, asked in a child" {
     local t=glibc.malloc.top_pad=0 T
     T=$(measure $t)
@@ -155,6 +172,14 @@ mapped_left() {
     ! trace_main "$RAW_TRACE" | grep -Eq "^(mmap\(NULL, [0-9]+, $ANON|munmap\()" ||
         fail "$(printf 'task 2.1: expected the parent to make no mmap()/munmap() of its own: the child tries malloc(); the parent has:\n%s' \
             "$(trace_main "$RAW_TRACE" | grep -E '^(mmap|munmap)\(')")"
+}
+
+# bats test_tags=task:2_1,points:1
+@test "2.1 threshold SIZE: a fork() that fails is reported, with a non-zero exit" {
+    failing clone,clone3,fork,vfork:error=EAGAIN threshold 1000
+    grep -Eq '^(clone|clone3|fork|vfork)\(.*\(INJECTED\)$' "$TRACE" ||
+        fail "task 2.1: expected threshold to fork() a child to try malloc(1000)"
+    expect_reported EAGAIN 2.1 "fork() fails with EAGAIN (compare its result with -1: no child exists)"
 }
 
 # bats test_tags=task:2_1,points:2
@@ -250,7 +275,7 @@ expect_from() {
     bump_matches 3.1 $t $((2 * T)) $((2 * T))
 }
 
-# bats test_tags=task:3_2,points:2
+# bats test_tags=task:3_2,points:1
 @test "3.2 bump -t: mallopt(M_MMAP_THRESHOLD) sets the threshold, and no free() moves it" {
     local N=$((1 << 20))
     traced_parent bump -t $N $((2 * N)) $((N / 2)) $((2 * N))
@@ -261,7 +286,7 @@ expect_from() {
         fail "task 3.2: expected two mmap()s, one for each malloc($((2 * N)))"
 }
 
-# bats test_tags=task:3_2,points:2
+# bats test_tags=task:3_2,points:1
 @test "3.2 bump -m 0: mallopt(M_MMAP_MAX, 0), and even 4 MiB comes from brk" {
     local S=$((4 << 20))
     traced_parent bump -m 0 $S
@@ -276,6 +301,19 @@ expect_from() {
     [[ -n $top ]] && ((top - brk0 >= S)) || fail "task 3.2: expected brk() to grow the heap by $S bytes or more"
 }
 
+# bats test_tags=task:3_2,points:2
+@test "3.2 bump -m 1 and -t 200000: each value reaches mallopt()" {
+    local S=$((4 << 20))
+    runp_native bump -m 1 $S $S
+    expect_ok 3.2
+    expect_from 3.2 "malloc($S): mmap" "malloc($S): mmap"
+    bump_matches 3.2 glibc.malloc.mmap_max=1 $S $S
+    runp_native bump -t 200000 300000 150000
+    expect_ok 3.2
+    expect_from 3.2 "malloc(300000): mmap" "malloc(150000): heap"
+    bump_matches 3.2 glibc.malloc.mmap_threshold=200000 300000 150000
+}
+
 # --- 4.1 / 4.2 / 4.3 bigalloc -----------------------------------------------
 
 # bats test_tags=task:4_1,points:2
@@ -285,7 +323,7 @@ expect_from() {
     expect_ok 4.1
     for s in "${sizes[@]}"; do
         len=$(pagelen "$s")
-        trace_has "^mmap\(NULL, $len, $ANON = 0x" "task 4.1: an mmap() of $len bytes for big_malloc($s)"
+        main_has "^mmap\(NULL, $len, $ANON = 0x" "task 4.1: an mmap() of $len bytes for big_malloc($s)"
     done
     len=$(pagelen 100000)
     base=$(mmap_at "$len")
@@ -293,7 +331,7 @@ expect_from() {
         "$(printf '%#x' $((base + 16)))" "$(sed -n 's/^big_malloc(100000) = \(0x[0-9a-f]*\),.*/\1/p' <<<"$output")"
 }
 
-# bats test_tags=task:4_1,points:2
+# bats test_tags=task:4_1,points:1
 @test "4.1 bigalloc: blocks from 1 byte to 64 MiB hold every byte" {
     runp bigalloc alloc 0 1 2 15 16 17 $((PS - 17)) $((PS - 16)) $((PS - 15)) $((PS + 1)) \
         1000000 $((32 << 20)) $(((64 << 20) - 1)) $((64 << 20))
@@ -301,7 +339,19 @@ expect_from() {
     [[ $(grep -c '^big_malloc(' <<<"$output") == 14 ]] || fail "expected 14 lines big_malloc(...), got: $output"
 }
 
-# bats test_tags=task:4_2,points:2
+# bats test_tags=task:4_1,points:1
+@test "4.1 big_malloc returns NULL when mmap() fails (MAP_FAILED is not NULL)" {
+    traced_parent bigalloc alloc 100000
+    local n
+    n=$(call_number mmap "^mmap\(NULL, $(pagelen 100000), $ANON")
+    [[ -n $n ]] || fail "task 4.1: expected an mmap() of $(pagelen 100000) bytes for big_malloc(100000)"
+    failing "mmap:error=ENOMEM:when=$n" bigalloc alloc 100000
+    expect_reported ENOMEM 4.1 "the mmap() of big_malloc(100000) fails with ENOMEM"
+    [[ $output == *"returned NULL"* ]] ||
+        fail "task 4.1: expected big_malloc() to return NULL when mmap() fails, and the driver to say so; it printed: $output"
+}
+
+# bats test_tags=task:4_2,points:1
 @test "4.2 big_free unmaps exactly what big_malloc mapped, and nothing is left" {
     traced bigalloc alloc 1 5000 100000 $((3 << 20))
     expect_ok 4.2
@@ -311,8 +361,18 @@ expect_from() {
         "$left" "$(trace_main "$RAW_TRACE" | grep -E '^(mmap|munmap|mremap)' | head -n 12)")"
     local s
     for s in 1 5000 100000 $((3 << 20)); do
-        trace_has "^munmap\(0x[.0-9a-f]+, $(pagelen "$s")\) = 0" "task 4.2: munmap() of the $(pagelen "$s") bytes of big_malloc($s)"
+        main_has "^munmap\(0x[.0-9a-f]+, $(pagelen "$s")\) = 0" "task 4.2: munmap() of the $(pagelen "$s") bytes of big_malloc($s)"
     done
+}
+
+# bats test_tags=task:4_2,points:1
+@test "4.2 big_free: a munmap() that fails is reported, with a non-zero exit" {
+    traced_parent bigalloc alloc 100000
+    local n
+    n=$(call_number munmap ", $(pagelen 100000)\) = 0")
+    [[ -n $n ]] || fail "task 4.2: expected a munmap() of the $(pagelen 100000) bytes of big_malloc(100000)"
+    failing "munmap:error=EINVAL:when=$n" bigalloc alloc 100000
+    expect_reported EINVAL 4.2 "the munmap() of big_free() fails with EINVAL"
 }
 
 # bats test_tags=task:4_3,points:2
@@ -322,7 +382,7 @@ expect_from() {
     expect_ok 4.3
     expect_line "ok: every byte kept"
     for ((i = 1; i < ${#sizes[@]}; i++)); do
-        trace_has "^mremap\(0x.., $(pagelen "${sizes[i - 1]}"), $(pagelen "${sizes[i]}"), MREMAP_MAYMOVE\) = 0x" \
+        main_has "^mremap\(0x.., $(pagelen "${sizes[i - 1]}"), $(pagelen "${sizes[i]}"), MREMAP_MAYMOVE\) = 0x" \
             "task 4.3: mremap() from $(pagelen "${sizes[i - 1]}") to $(pagelen "${sizes[i]}") bytes, MREMAP_MAYMOVE"
     done
     [[ $(trace_main "$RAW_TRACE" | grep -Ec "^mmap\(NULL, [0-9]+, $ANON") == 1 ]] ||
@@ -343,7 +403,7 @@ expect_from() {
         "$(grep -E '^mremap\(' "$TRACE" | sed 's/ = .*//')"
 }
 
-# bats test_tags=task:4_3,points:2
+# bats test_tags=task:4_3,points:1
 @test "4.3 big_realloc keeps every byte over 24 random sizes (seeded) from 1 byte to 64 MiB, and leaks nothing" {
     local sizes=() i
     RANDOM=4004 # the same sizes on every run
@@ -358,4 +418,13 @@ expect_from() {
     local left
     left=$(mapped_left)
     [[ -z $left ]] || fail "task 4.3: expected nothing left mapped at the end; left: $left"
+}
+
+# bats test_tags=task:4_3,points:1
+@test "4.3 big_realloc returns NULL when mremap() fails (MAP_FAILED is not NULL)" {
+    failing mremap:error=ENOMEM bigalloc grow 5000 1000000
+    grep -q '^mremap(.*(INJECTED)$' "$TRACE" || fail "task 4.3: expected big_realloc(5000 -> 1000000) to call mremap()"
+    expect_reported ENOMEM 4.3 "the mremap() of big_realloc(5000 -> 1000000) fails with ENOMEM"
+    [[ $output == *"returned NULL"* ]] ||
+        fail "task 4.3: expected big_realloc() to return NULL when mremap() fails, and the driver to say so; it printed: $output"
 }

@@ -111,6 +111,12 @@ crash_note() {
     sig=SIG$(kill -l $((status - 128)) 2>/dev/null) || sig="signal $((status - 128))"
     printf '%s was killed by %s (exit status %s = 128 + %s)' "${WB_LAST[0]##*/}" "$sig" "$status" $((status - 128))
     ((${#WB_LAST[@]})) || { echo; return 0; }
+    if [[ -n $WB_LAST_TRACE ]]; then # traced (a failure injected, perhaps): it says where
+        out=$(grep -E "^--- $sig " "$WB_LAST_TRACE" | tail -n 1)
+        [[ -z $out ]] || printf ': %s' "${out#*--- }"
+        echo
+        return 0
+    fi
     if command -v gdb >/dev/null; then
         # shellcheck disable=SC2016 # gdb's convenience variables, not the shell's
         out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 30 env -i "${WB_LAST_ENV[@]}" gdb -q -batch -nx \
@@ -123,12 +129,8 @@ crash_note() {
         echo
         return 0
     fi
-    if [[ -n $WB_LAST_TRACE ]]; then
-        out=$(grep -E "^--- $sig " "$WB_LAST_TRACE" | tail -n 1)
-    else
-        out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 30 env -i "${WB_LAST_ENV[@]}" strace -f -qq -e trace=none \
-            -o /dev/stdout "${WB_LAST[@]}" </dev/null 2>/dev/null | grep -E "^([0-9]+ +)?--- $sig " | tail -n 1)
-    fi
+    out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 30 env -i "${WB_LAST_ENV[@]}" strace -f -qq -e trace=none \
+        -o /dev/stdout "${WB_LAST[@]}" </dev/null 2>/dev/null | grep -E "^([0-9]+ +)?--- $sig " | tail -n 1)
     [[ -z $out ]] || printf ': %s' "${out#*--- }"
     echo
 }
