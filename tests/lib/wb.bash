@@ -62,13 +62,15 @@ built() {
 
 # runp PROG ARGS... : run a lab program with a time limit; $status, $output
 # (stdout and stderr together) as bats' `run` sets them. Under WB_VALGRIND=1 it
-# runs in valgrind and fails the test on any memory error or leak.
+# runs in valgrind and fails the test on any memory error or leak. The limit:
+# WB_TIMEOUT seconds (10; three times that under valgrind).
 runp() {
     built "$1" || return 1
-    local prog=$BIN/$1; shift
+    local prog=$BIN/$1 limit=${WB_TIMEOUT:-10}; shift
     remember_run "$prog" "$@"
     if [[ ${WB_VALGRIND:-} == 1 ]]; then
-        run timeout -k 1 30 valgrind -q --error-exitcode=97 --leak-check=full \
+        limit=$((3 * limit))
+        run timeout -k 1 "$limit" valgrind -q --error-exitcode=97 --leak-check=full \
             --errors-for-leak-kinds=definite,indirect --log-file="$BATS_TEST_TMPDIR/vg.log" \
             "$prog" "$@"
         if ((status == 97)); then
@@ -76,20 +78,23 @@ runp() {
                 "$(upto 30 <"$BATS_TEST_TMPDIR/vg.log")")"
         fi
     else
-        run timeout -k 1 10 "$prog" "$@"
+        run timeout -k 1 "$limit" "$prog" "$@"
     fi
-    [[ $status -ne 124 ]] || timed_out "${prog##*/}" 10
+    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$limit"
 }
 
 # upto N : the first N lines of standard input (all of them with VERBOSE=1).
 upto() { if [[ -n ${VERBOSE:-} ]]; then cat; else head -n "$1"; fi; }
 
 # timed_out PROG SECONDS : the test fails, saying what usually makes PROG hang:
-# $WB_TIMEOUT_HINT when the test sets it (it knows the program), else the
-# usual causes.
+# what the lab's `timeout_hint PROG` prints, when the lab defines one (it knows
+# its programs), else the usual causes. (A test whose program does much work
+# sets WB_TIMEOUT, in seconds: a busy machine must not make it fail.)
 timed_out() {
+    local hint=""
+    if declare -F timeout_hint >/dev/null; then hint=$(timeout_hint "$1"); fi
     fail "$(printf '%s did not finish within %s s (killed). %s' "$1" "$2" \
-        "${WB_TIMEOUT_HINT:-Usually a loop whose condition never changes, or a wait for something that never comes (a child that never exits, a pipe or a lock never released).}")"
+        "${hint:-Usually a loop whose condition never changes, or a wait for something that never comes (a child that never exits, a pipe or a lock never released).}")"
 }
 
 # remember_run PROG ARGS... : the command and environment of the run about to
@@ -154,8 +159,9 @@ trace_run() {
     RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
     remember_run "$prog" "$@"
     WB_LAST_TRACE=$RAW_TRACE
-    run timeout -k 1 20 strace ${follow:+"$follow"} -qq ${WB_INJECT:+-e "inject=$WB_INJECT"} -o "$RAW_TRACE" "$prog" "$@"
-    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "20 (under strace)"
+    run timeout -k 1 $((2 * ${WB_TIMEOUT:-10})) strace ${follow:+"$follow"} -qq ${WB_INJECT:+-e "inject=$WB_INJECT"} \
+        -o "$RAW_TRACE" "$prog" "$@"
+    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$((2 * ${WB_TIMEOUT:-10})) (under strace)"
     trace_clean "$RAW_TRACE" "$TRACE"
 }
 
