@@ -342,7 +342,7 @@ expect_from() {
 # bats test_tags=task:4_1,points:2
 @test "4.1 big_malloc maps SIZE + 16 rounded up to pages, and returns the address 16 bytes in" {
     local sizes=(1 $((PS - 16)) $((PS - 15)) 100000 $((64 << 20))) s len base
-    WB_TIMEOUT=60 traced bigalloc alloc "${sizes[@]}"
+    WB_TIMEOUT=120 traced bigalloc alloc "${sizes[@]}"
     expect_ok 4.1
     for s in "${sizes[@]}"; do
         len=$(pagelen "$s")
@@ -401,7 +401,7 @@ expect_from() {
 # bats test_tags=task:4_3,points:2
 @test "4.3 big_realloc grows with mremap(MREMAP_MAYMOVE): no new mmap(), no copy" {
     local sizes=(100 5000 1000000 $((64 << 20))) i
-    WB_TIMEOUT=60 traced bigalloc grow "${sizes[@]}"
+    WB_TIMEOUT=120 traced bigalloc grow "${sizes[@]}"
     expect_ok 4.3
     expect_line "ok: every byte kept"
     for ((i = 1; i < ${#sizes[@]}; i++)); do

@@ -63,10 +63,11 @@ built() {
 # runp PROG ARGS... : run a lab program with a time limit; $status, $output
 # (stdout and stderr together) as bats' `run` sets them. Under WB_VALGRIND=1 it
 # runs in valgrind and fails the test on any memory error or leak. The limit:
-# WB_TIMEOUT seconds (10; three times that under valgrind).
+# WB_TIMEOUT seconds (30: a busy machine must not fail a correct program; three
+# times that under valgrind).
 runp() {
     built "$1" || return 1
-    local prog=$BIN/$1 limit=${WB_TIMEOUT:-10}; shift
+    local prog=$BIN/$1 limit=${WB_TIMEOUT:-30}; shift
     remember_run "$prog" "$@"
     if [[ ${WB_VALGRIND:-} == 1 ]]; then
         limit=$((3 * limit))
@@ -159,9 +160,9 @@ trace_run() {
     RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
     remember_run "$prog" "$@"
     WB_LAST_TRACE=$RAW_TRACE
-    run timeout -k 1 $((2 * ${WB_TIMEOUT:-10})) strace ${follow:+"$follow"} -qq ${WB_INJECT:+-e "inject=$WB_INJECT"} \
+    run timeout -k 1 $((2 * ${WB_TIMEOUT:-30})) strace ${follow:+"$follow"} -qq ${WB_INJECT:+-e "inject=$WB_INJECT"} \
         -o "$RAW_TRACE" "$prog" "$@"
-    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$((2 * ${WB_TIMEOUT:-10})) (under strace)"
+    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$((2 * ${WB_TIMEOUT:-30})) (under strace)"
     trace_clean "$RAW_TRACE" "$TRACE"
 }
 
