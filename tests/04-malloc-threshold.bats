@@ -161,11 +161,7 @@ mapped_left() {
     lines=$(grep -c . <<<"$output")
     [[ $lines == 4 && $(grep -c '^$' <<<"$output") == 0 ]] ||
         fail "$(printf 'task 1.2: expected a header and one line per block (4 lines, none empty: the name read without its newline); whence printed:\n%s' "$output")"
-    traced_parent whence 1000
-    local n
-    n=$(call_number openat '"/proc/self/maps"')
-    [[ -n $n ]] || fail "task 1.2: expected whence to open /proc/self/maps"
-    failing "openat:error=EACCES:when=$n" whence 1000
+    failing_call openat '"/proc/self/maps"' EACCES whence 1000
     expect_reported EACCES 1.2 "/proc/self/maps cannot be opened (EACCES)"
 }
 
@@ -364,11 +360,7 @@ expect_from() {
 
 # bats test_tags=task:4_1,points:1
 @test "4.1 big_malloc returns NULL when mmap() fails (MAP_FAILED is not NULL)" {
-    traced_parent bigalloc alloc 100000
-    local n
-    n=$(call_number mmap "^mmap\(NULL, $(pagelen 100000), $ANON")
-    [[ -n $n ]] || fail "task 4.1: expected an mmap() of $(pagelen 100000) bytes for big_malloc(100000)"
-    failing "mmap:error=ENOMEM:when=$n" bigalloc alloc 100000
+    failing_call mmap "^mmap\(NULL, $(pagelen 100000), $ANON" ENOMEM bigalloc alloc 100000
     expect_reported ENOMEM 4.1 "the mmap() of big_malloc(100000) fails with ENOMEM"
     [[ $output == *"returned NULL"* ]] ||
         fail "task 4.1: expected big_malloc() to return NULL when mmap() fails, and the driver to say so; it printed: $output"
@@ -390,11 +382,7 @@ expect_from() {
 
 # bats test_tags=task:4_2,points:1
 @test "4.2 big_free: a munmap() that fails is reported, with a non-zero exit" {
-    traced_parent bigalloc alloc 100000
-    local n
-    n=$(call_number munmap ", $(pagelen 100000)\) = 0")
-    [[ -n $n ]] || fail "task 4.2: expected a munmap() of the $(pagelen 100000) bytes of big_malloc(100000)"
-    failing "munmap:error=EINVAL:when=$n" bigalloc alloc 100000
+    failing_call munmap ", $(pagelen 100000)\) = 0" EINVAL bigalloc alloc 100000
     expect_reported EINVAL 4.2 "the munmap() of big_free() fails with EINVAL"
 }
 

@@ -165,7 +165,6 @@ committed_after_msync() {
 # bats test_tags=task:2_2,points:2
 @test "2.2 recstore get opens the store read-only and maps it read-only; a store it may not open is refused" {
     records data 20
-    cp data before
     traced_parent recstore get data 3
     expect_status 0 2.2
     expect_eq "get data 3" "record 3" "$output"
@@ -174,14 +173,9 @@ committed_after_msync() {
         fail "expected get to map the store PROT_READ: mmap(NULL, 2000, PROT_READ, ...) (task 2.2); its mmap() of it: $(mmap_of data)"
     # A store this user may not write: its open() fails with EACCES (made to,
     # so that root, whom file modes do not stop, is graded the same).
-    traced_parent recstore set data 3 changed
-    local n
-    n=$(call_number openat '"data"')
-    cp before data
-    failing "openat:error=EACCES:when=$n" recstore set data 3 changed
+    failing_call openat '"data"' EACCES recstore set data 3 changed
     expect_refused 2.2 "set on a store whose open() fails with EACCES"
     expect_reported EACCES 2.2 "the open() of the store fails with EACCES"
-    expect_same_file before data "the store after a set that could not open it"
 }
 
 # bats test_tags=task:2_3,points:2

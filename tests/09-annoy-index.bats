@@ -157,11 +157,7 @@ pages() { echo $((($(stat -c %s "$1") + PS - 1) / PS)); }
 # bats test_tags=task:1_1,points:1
 @test "1.1 annq: a failed mmap() of the index is reported (MAP_FAILED is not NULL)" {
     fixture a8
-    traced_parent annq "$IX" "$M" "$F" info
-    local n
-    n=$(call_number mmap "^mmap\(NULL, $(stat -c %s "$IX"), PROT_READ, ")
-    [[ -n $n ]] || fail "expected annq to map the whole index (task 1.1)"
-    failing "mmap:error=ENOMEM:when=$n" annq "$IX" "$M" "$F" info
+    failing_call mmap "^mmap\(NULL, $(stat -c %s "$IX"), PROT_READ, " ENOMEM annq "$IX" "$M" "$F" info
     expect_reported ENOMEM 1.1 "the mmap() of the index fails with ENOMEM"
 }
 

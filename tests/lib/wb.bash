@@ -292,6 +292,18 @@ call_number() {
 # The trace shows each failed call as "= -1 ERRNO (...) (INJECTED)".
 failing() { WB_INJECT=$1 trace_run '' "${@:2}"; }
 
+# failing_call SYSCALL ERE ERRNO PROG ARGS... : PROG run twice, traced: once
+# to find its first SYSCALL call whose line matches ERE (call_number), then
+# with that call failing with ERRNO. The test fails if there is no such call.
+failing_call() {
+    local sc=$1 ere=$2 err=$3 n
+    shift 3
+    traced_parent "$@" || return 1
+    n=$(call_number "$sc" "$ere")
+    [[ -n $n ]] || fail "$(printf 'expected %s to call %s() (a call matching: %s); the trace has:\n%s' "$1" "$sc" "$ere" "$(trace_summary)")"
+    failing "$sc:error=$err:when=$n" "$@"
+}
+
 # expect_reported ERRNO TASK WHAT : after `failing`, the program saw the
 # failure and said so: it exited with a status of its own (1 to 125, not a
 # signal), with a message that gives the error (its name ERRNO, or its text),
