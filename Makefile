@@ -111,9 +111,15 @@ progs := $(patsubst $(LABS)/%.c,$(BUILD)/%,$(wildcard $(addsuffix /*.c,$(lab_dir
 
 build: $(progs)
 
+# Each program on its own (make -k build: the others still build). A program
+# that does not compile leaves no binary, only the compiler's messages in
+# $(BUILD)/NN-topic/x.log: the tests that run x fail with its first error.
+compile = $(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $< $(LDLIBS)
+silent := $(findstring s,$(firstword -$(MAKEFLAGS)))
 $(BUILD)/%: $(LABS)/%.c $(wildcard labs/common/*.h) $$(wildcard $$(dir $(LABS)/%)*.h)
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -I $(dir $<) $(CFLAGS) -o $@ $< $(LDLIBS)
+	@mkdir -p $(@D) && rm -f $@ $@.log
+	@$(if $(silent),:,echo '$(compile)')
+	@$(compile) 2>$@.log; s=$$?; cat $@.log >&2; if [ $$s = 0 ]; then rm -f $@.log; fi; exit $$s
 
 
 # The tests' own C programs, with the same compiler and flags: tests/lib/x.c -> $(TEST_BIN)/x

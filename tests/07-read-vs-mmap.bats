@@ -200,7 +200,7 @@ nth() {
     make_file data "$size"
     traced msum data
     expect_status 0 1.2
-    trace_has "^mmap\(NULL, $size, PROT_READ, MAP_(PRIVATE|SHARED), [0-9]+, 0\) = 0x" \
+    main_has "^mmap\(NULL, $size, PROT_READ, MAP_(PRIVATE|SHARED), [0-9]+, 0\) = 0x" \
         "one mmap() of the whole file: mmap(NULL, $size, PROT_READ, MAP_PRIVATE, fd, 0) (task 1.2)"
     fd=$(fd_of data)
     only_calls "$fd" 'mmap|fstat|newfstatat|statx|fadvise64|close' \
@@ -261,7 +261,7 @@ nth() {
     expect_eq "rchar of msum on the cold file (task 2.1)" 0 "$(field rchar)"
 }
 
-# bats test_tags=task:2_2,points:3
+# bats test_tags=task:2_2,points:2
 @test "2.2 msum random: with MADV_RANDOM, one major fault per page of a cold file" {
     disk_dir
     local pages=1024 size=$((1024 * PS)) faults
@@ -275,7 +275,15 @@ nth() {
         "$pages" "$faults"
 }
 
-# bats test_tags=task:2_3,points:2
+# bats test_tags=task:2_2,points:1
+@test "2.2 msum random: a failed madvise() is reported" {
+    make_file data $((8 * PS))
+    failing madvise:error=EINVAL msum data random
+    grep -q '^madvise(.*MADV_RANDOM.*(INJECTED)$' "$TRACE" || fail "expected msum random to call madvise(MADV_RANDOM) (task 2.2)"
+    expect_reported EINVAL 2.2 "madvise(MADV_RANDOM) fails with EINVAL"
+}
+
+# bats test_tags=task:2_3,points:1
 @test "2.3 evict: a file just written leaves the page cache, written back first" {
     disk_dir
     make_file "$DISK/data" $((64 * PS)) d # dirty: written, not yet on the disk
@@ -293,6 +301,17 @@ nth() {
         "$DISK/data: 0 of 64 pages in the page cache" "$output"
 }
 
+# bats test_tags=task:2_3,points:1
+@test "2.3 evict: a failed fdatasync() or posix_fadvise() is reported (posix_fadvise returns its error)" {
+    make_file data $((4 * PS)) d
+    failing fdatasync,fsync:error=EIO evict data
+    grep -Eq '^(fdatasync|fsync)\(.*\(INJECTED\)$' "$TRACE" || fail "expected evict to call fdatasync() (task 2.3)"
+    expect_reported EIO 2.3 "fdatasync() fails with EIO"
+    failing fadvise64:error=EIO evict data
+    grep -q '^fadvise64(.*(INJECTED)$' "$TRACE" || fail "expected evict to call posix_fadvise() (task 2.3)"
+    expect_reported EIO 2.3 "posix_fadvise() fails: it returns EIO (not -1, and errno is left alone)"
+}
+
 # --- 3 helping the kernel ----------------------------------------------------
 
 # bats test_tags=task:3_1,points:2
@@ -302,7 +321,7 @@ nth() {
     cat data >/dev/null
     traced msum data populate
     expect_status 0 1.2
-    trace_has "^mmap\(NULL, $size, PROT_READ, MAP_(PRIVATE|SHARED)\|MAP_POPULATE, [0-9]+, 0\) = 0x" \
+    main_has "^mmap\(NULL, $size, PROT_READ, MAP_(PRIVATE|SHARED)\|MAP_POPULATE, [0-9]+, 0\) = 0x" \
         "mmap(NULL, $size, PROT_READ, MAP_PRIVATE|MAP_POPULATE, fd, 0) (task 3.1)"
     runp_native msum data populate
     expect_eq "page faults (major, minor) while summing a populated mapping (task 3.1)" \
@@ -312,7 +331,7 @@ nth() {
         fail "expected page faults in the loop without populate (task 3.1: only the populate option adds MAP_POPULATE)"
 }
 
-# bats test_tags=task:3_2,points:2
+# bats test_tags=task:3_2,points:1
 @test "3.2 msum sequential, willneed, hugepage: madvise() of the whole mapping" {
     local size=$((40 * PS + 10)) how advice base
     make_file data "$size"
@@ -329,7 +348,18 @@ nth() {
     trace_lacks '^madvise\(.*MADV_(RANDOM|SEQUENTIAL|WILLNEED)' "only MADV_HUGEPAGE for hugepage (task 3.2)"
 }
 
-# bats test_tags=task:3_3,points:2
+# bats test_tags=task:3_2,points:1
+@test "3.2 msum sequential, willneed, hugepage: a failed madvise() is reported" {
+    make_file data $((8 * PS))
+    local how
+    for how in sequential willneed hugepage; do
+        failing madvise:error=EINVAL msum data "$how"
+        grep -q "^madvise(.*MADV_${how^^}.*(INJECTED)\$" "$TRACE" || fail "expected msum $how to call madvise(MADV_${how^^}) (task 3.2)"
+        expect_reported EINVAL 3.2 "madvise(MADV_${how^^}) fails with EINVAL"
+    done
+}
+
+# bats test_tags=task:3_3,points:1
 @test "3.3 rsum sequential, readahead: the hint comes before the first read()" {
     local size=$((40 * PS + 10)) fd first hint
     make_file data "$size"
@@ -356,6 +386,17 @@ nth() {
     done
 }
 
+# bats test_tags=task:3_3,points:1
+@test "3.3 rsum sequential, readahead: a failed hint is reported (posix_fadvise returns its error)" {
+    make_file data $((8 * PS))
+    failing fadvise64:error=EIO rsum data 4096 sequential
+    grep -q '^fadvise64(.*POSIX_FADV_SEQUENTIAL.*(INJECTED)$' "$TRACE" || fail "expected rsum sequential to call posix_fadvise(POSIX_FADV_SEQUENTIAL) (task 3.3)"
+    expect_reported EIO 3.3 "posix_fadvise() fails: it returns EIO (not -1, and errno is left alone)"
+    failing readahead:error=EIO rsum data 4096 readahead
+    grep -q '^readahead(.*(INJECTED)$' "$TRACE" || fail "expected rsum readahead to call readahead() (task 3.3)"
+    expect_reported EIO 3.3 "readahead() fails with EIO"
+}
+
 # --- 4 copying a file ---------------------------------------------------------
 
 # copied HOW ARGS... : fcopy data copy HOW ARGS under strace; the copy must be
@@ -369,7 +410,7 @@ copied() {
     IN=$(fd_of data) OUT=$(fd_of copy 'O_WRONLY\|O_CREAT')
 }
 
-# bats test_tags=task:4_1,points:2
+# bats test_tags=task:4_1,points:1
 @test "4.1 fcopy rw: read() into a buffer, write() out of it" {
     local size
     for size in 100 $((5 * PS + 123)); do
@@ -381,15 +422,37 @@ copied() {
     done
 }
 
-# bats test_tags=task:4_2,points:2
+# bats test_tags=task:4_1,points:1
+@test "4.1 fcopy rw: a failed read() of the source is reported" {
+    make_file data $((5 * PS + 123))
+    traced_parent fcopy data copy rw 1000
+    local n
+    n=$(nth read "^read\($(fd_of data), ")
+    [[ -n $n ]] || fail "expected fcopy rw to read() the source (task 4.1)"
+    failing "read:error=EIO:when=$((n + 2))" fcopy data copy rw 1000
+    expect_reported EIO 4.1 "the third read() of the source fails with EIO"
+}
+
+# bats test_tags=task:4_2,points:1
 @test "4.2 fcopy mmap: write() from a mapping of the source, never read()" {
     local size=$((5 * PS + 123))
     make_file data "$size"
     copied 4.2 mmap
-    trace_has "^mmap\(NULL, $size, PROT_READ, MAP_(PRIVATE|SHARED), $IN, 0\) = 0x" \
+    main_has "^mmap\(NULL, $size, PROT_READ, MAP_(PRIVATE|SHARED), $IN, 0\) = 0x" \
         "mmap(NULL, $size, PROT_READ, MAP_PRIVATE, $IN, 0): the whole source mapped (task 4.2)"
     only_calls "$IN" 'mmap|fstat|newfstatat|statx|fadvise64|close' "no read() of the source: its mapping is write()'s buffer (task 4.2)"
     grep -Eq "^write\($OUT, " "$TRACE" || fail "expected write($OUT, map, ...) (task 4.2)"
+}
+
+# bats test_tags=task:4_2,points:1
+@test "4.2 fcopy mmap: a failed mmap() of the source is reported (MAP_FAILED is not NULL)" {
+    make_file data $((5 * PS + 123))
+    traced_parent fcopy data copy mmap
+    local n
+    n=$(nth mmap "^mmap\(NULL, $((5 * PS + 123)), PROT_READ, [^,]*, $(fd_of data), 0\)")
+    [[ -n $n ]] || fail "expected fcopy mmap to map the source (task 4.2)"
+    failing "mmap:error=ENOMEM:when=$n" fcopy data copy mmap
+    expect_reported ENOMEM 4.2 "the mmap() of the source fails with ENOMEM"
 }
 
 # bats test_tags=task:4_3,points:2

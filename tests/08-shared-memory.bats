@@ -151,7 +151,7 @@ traced_ff() {
     shared_ok 1.1 "/dev/shm/$TAG" "$(stat -c %i "/dev/shm/$TAG" 2>/dev/null)"
 }
 
-# bats test_tags=task:1_1,points:2
+# bats test_tags=task:1_1,points:1
 @test "1.1 shareways shm: the object and its bytes stay in /dev/shm after both exit; --remove takes them" {
     runp shareways shm "/$TAG" "$PAGES"
     expect_status 0 1.1
@@ -173,7 +173,14 @@ traced_ff() {
     expect_eq "the existing object's bytes afterwards" "keep me" "$(cat "/dev/shm/$TAG")"
 }
 
-# bats test_tags=task:1_2,points:3
+# bats test_tags=task:1_1,points:1
+@test "1.1 shareways shm: a failed ftruncate() of the object is reported" {
+    failing ftruncate:error=EFBIG shareways shm "/$TAG" "$PAGES"
+    grep -q '^ftruncate(.*(INJECTED)$' "$TRACE" || fail "expected shareways shm to size the object with ftruncate() (task 1.1)"
+    expect_reported EFBIG 1.1 "ftruncate() of the object fails with EFBIG"
+}
+
+# bats test_tags=task:1_2,points:2
 @test "1.2 shareways memfd: the child gets the memfd over a socket (SCM_RIGHTS) and maps the same inode" {
     traced_ff shareways memfd "$TAG" "$PAGES"
     shared_ok 1.2 "/memfd:$TAG (deleted)"
@@ -182,12 +189,28 @@ traced_ff() {
     trace_has '^recvmsg\(.*cmsg_type=SCM_RIGHTS' "the child's recvmsg() receiving it (SCM_RIGHTS)"
 }
 
-# bats test_tags=task:1_3,points:2
+# bats test_tags=task:1_2,points:1
+@test "1.2 shareways memfd: a failed memfd_create() or ftruncate() is reported" {
+    failing memfd_create:error=EMFILE shareways memfd "$TAG" "$PAGES"
+    grep -q '^memfd_create(.*(INJECTED)$' "$TRACE" || fail "expected shareways memfd to call memfd_create() (task 1.2)"
+    expect_reported EMFILE 1.2 "memfd_create() fails with EMFILE"
+    failing ftruncate:error=EFBIG shareways memfd "$TAG" "$PAGES"
+    grep -q '^ftruncate(.*(INJECTED)$' "$TRACE" || fail "expected shareways memfd to size the memfd with ftruncate() (task 1.2)"
+    expect_reported EFBIG 1.2 "ftruncate() of the memfd fails with EFBIG"
+}
+
+# bats test_tags=task:1_3,points:1
 @test "1.3 shareways anon: MAP_SHARED|MAP_ANONYMOUS is /dev/zero (deleted), one inode in both" {
     traced_ff shareways anon - "$PAGES"
     shared_ok 1.3 "/dev/zero (deleted)"
     trace_has "^mmap\(NULL, $((PAGES * PS)), PROT_READ\|PROT_WRITE, MAP_SHARED\|MAP_ANONYMOUS, -1, 0\) = 0x" \
         "mmap(NULL, $((PAGES * PS)), PROT_READ|PROT_WRITE, MAP_SHARED|MAP_ANONYMOUS, -1, 0) (task 1.3)"
+}
+
+# bats test_tags=task:1_3,points:1
+@test "1.3 shareways anon: a failed mmap() is reported (MAP_FAILED is not NULL)" {
+    failing_call mmap 'MAP_SHARED\|MAP_ANONYMOUS, -1, 0\) = 0x' ENOMEM shareways anon "$TAG" "$PAGES"
+    expect_reported ENOMEM 1.3 "the mmap(MAP_SHARED|MAP_ANONYMOUS) fails with ENOMEM"
 }
 
 # bats test_tags=task:1_4,points:2
@@ -197,7 +220,7 @@ traced_ff() {
     left_pages "/dev/shm/$TAG.f"
 }
 
-# bats test_tags=task:1_4,points:2
+# bats test_tags=task:1_4,points:1
 @test "1.4 shareways file in the working directory (a disk): the same code, and the file refuses to be overwritten" {
     runp shareways file data "$PAGES"
     shared_ok 1.4 "$PWD/data" "$(stat -c %i data 2>/dev/null)"
@@ -208,6 +231,13 @@ traced_ff() {
     [[ $output == *EEXIST* ]] ||
         fail "expected open() to refuse an existing file with EEXIST (O_CREAT | O_EXCL); the output was: $output"
     expect_same_file before data "the existing file after a second run"
+}
+
+# bats test_tags=task:1_4,points:1
+@test "1.4 shareways file: a failed ftruncate() of the file is reported" {
+    failing ftruncate:error=EFBIG shareways file data "$PAGES"
+    grep -q '^ftruncate(.*(INJECTED)$' "$TRACE" || fail "expected shareways file to size the file with ftruncate() (task 1.4)"
+    expect_reported EFBIG 1.4 "ftruncate() of the file fails with EFBIG"
 }
 
 # bats test_tags=task:1_5,points:2
@@ -222,7 +252,7 @@ traced_ff() {
         "$(awk '{ print $5 }' <<<"$(maps_of parent)")"
 }
 
-# bats test_tags=task:1_5,points:2
+# bats test_tags=task:1_5,points:1
 @test "1.5 shareways sysv: the segment stays (nattch 0) until IPC_RMID; a key in use is refused" {
     touch keyfile
     SYSV_KEY=$(ftok_key keyfile)
@@ -241,6 +271,18 @@ traced_ff() {
     runp shareways sysv keyfile "$PAGES" --remove
     expect_status 0 1.5
     [[ -z $(sysv_row "$SYSV_KEY") ]] || fail "expected shmctl(IPC_RMID) (--remove) to leave no segment behind"
+}
+
+# bats test_tags=task:1_5,points:1
+@test "1.5 shareways sysv: a failed shmget() or shmat() is reported (shmat's failure is (void *) -1, not NULL)" {
+    touch keyfile
+    SYSV_KEY=$(ftok_key keyfile)
+    failing shmget:error=ENOSPC shareways sysv keyfile "$PAGES"
+    grep -q '^shmget(.*(INJECTED)$' "$TRACE" || fail "expected shareways sysv to call shmget() (task 1.5)"
+    expect_reported ENOSPC 1.5 "shmget() fails with ENOSPC"
+    failing shmat:error=ENOMEM shareways sysv keyfile "$PAGES"
+    grep -q '^shmat(.*(INJECTED)$' "$TRACE" || fail "expected shareways sysv to call shmat() (task 1.5)"
+    expect_reported ENOMEM 1.5 "shmat() fails with ENOMEM"
 }
 
 # bats test_tags=task:1_6,points:2

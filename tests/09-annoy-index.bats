@@ -126,7 +126,7 @@ pages() { echo $((($(stat -c %s "$1") + PS - 1) / PS)); }
 
 # --- 1 the file format ---------------------------------------------------------
 
-# bats test_tags=task:1_1,points:3
+# bats test_tags=task:1_1,points:2
 @test "1.1 annq maps the index: one open, one mmap(PROT_READ) of the whole file, no read()" {
     fixture big
     local size q fd bad n
@@ -139,7 +139,7 @@ pages() { echo $((($(stat -c %s "$1") + PS - 1) / PS)); }
     expect_eq "the number of times the index is opened" 1 "$n"
     fd=$(trace_main | sed -n "s|^openat(AT_FDCWD, \"$IX\", O_RDONLY\(\|O_CLOEXEC\)\{0,1\}) = \([0-9]*\)\$|\2|p")
     [[ -n $fd ]] || fail "expected the index opened read-only: openat(AT_FDCWD, \"$IX\", O_RDONLY) (task 1.1)"
-    trace_has "^mmap\(NULL, $size, PROT_READ, MAP_(SHARED|PRIVATE)[A-Z_|]*, $fd, 0\) = 0x" \
+    main_has "^mmap\(NULL, $size, PROT_READ, MAP_(SHARED|PRIVATE)[A-Z_|]*, $fd, 0\) = 0x" \
         "the whole index ($size bytes) mapped read-only: mmap(NULL, $size, PROT_READ, MAP_SHARED, $fd, 0) (task 1.1)"
     n=$(trace_main | grep -Ec "^mmap\(.*, $fd, [0-9x]+\) = ") || true
     expect_eq "the number of mmap() calls of the index's descriptor" 1 "$n"
@@ -152,6 +152,13 @@ pages() { echo $((($(stat -c %s "$1") + PS - 1) / PS)); }
             if ($0 !~ /^(fstat|newfstatat|statx|lseek|fadvise64|fdatasync|fsync|close)\(/) print
             if ($0 ~ /^close\(/) exit }')
     [[ -z $bad ]] || fail "$(printf 'expected nothing on the index'"'"'s descriptor but fstat(), mmap() and close() (task 1.1: map it, never read it); the trace has:\n%s' "$(head -n 5 <<<"$bad")")"
+}
+
+# bats test_tags=task:1_1,points:1
+@test "1.1 annq: a failed mmap() of the index is reported (MAP_FAILED is not NULL)" {
+    fixture a8
+    failing_call mmap "^mmap\(NULL, $(stat -c %s "$IX"), PROT_READ, " ENOMEM annq "$IX" "$M" "$F" info
+    expect_reported ENOMEM 1.1 "the mmap() of the index fails with ENOMEM"
 }
 
 # bats test_tags=task:1_2,points:2
@@ -331,7 +338,7 @@ corrupt() {
     size=$(stat -c %s "$IX") pages=$(pages "$IX")
     traced annq -p "$IX" "$M" "$F" info
     expect_ok 3.1
-    trace_has "^mmap\(NULL, $size, PROT_READ, MAP_[A-Z_|]*MAP_POPULATE[A-Z_|]*, [0-9]+, 0\) = 0x" \
+    main_has "^mmap\(NULL, $size, PROT_READ, MAP_[A-Z_|]*MAP_POPULATE[A-Z_|]*, [0-9]+, 0\) = 0x" \
         "with -p, the index mapped with MAP_POPULATE (annoy's prefault; task 3.1)"
     traced annq "$IX" "$M" "$F" info
     trace_lacks "^mmap\(.*MAP_POPULATE" "no MAP_POPULATE without -p: faulting a whole index in at load is a choice"
@@ -389,7 +396,7 @@ cold_dir() {
     if [[ $(stat -f -c %T .) != tmpfs ]]; then pwd; else mktemp -d "${BIN%/*}/cold.XXXXXX"; fi
 }
 
-# bats test_tags=task:3_3,points:2
+# bats test_tags=task:3_3,points:1
 @test "3.3 annq -r on a cold index: MADV_RANDOM makes major faults = pages touched" {
     fixture big
     local dir pages size majors
@@ -404,4 +411,12 @@ cold_dir() {
     majors=$(($(field 'faults in load' | sed 's/.*, \([0-9]*\) major/\1/') + $(field 'faults in touch' | sed 's/.*, \([0-9]*\) major/\1/')))
     [[ $dir == "$PWD" ]] || rm -rf "$dir"
     expect_eq "major faults in load and touch on a cold index read at random (one per page: no readahead)" "$pages" "$majors"
+}
+
+# bats test_tags=task:3_3,points:1
+@test "3.3 annq -r: a failed madvise() is reported" {
+    fixture a8
+    failing madvise:error=EINVAL annq -r "$IX" "$M" "$F" info
+    grep -q '^madvise(.*MADV_RANDOM.*(INJECTED)$' "$TRACE" || fail "expected annq -r to call madvise(MADV_RANDOM) (task 3.3)"
+    expect_reported EINVAL 3.3 "madvise(MADV_RANDOM) fails with EINVAL"
 }

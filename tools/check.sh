@@ -63,17 +63,19 @@ sel=()
 # run_bats ID FILE TAP: run the tests of FILE (those of $sel) into TAP. Eight
 # tests or more run in two bats processes, every other test each, one per
 # core, which halves the wall time (bats spends ~20 ms per test of its own);
-# fewer, or CHECK_JOBS=1, in one. The lab is built first, once: the bats
-# processes use that build (WB_BUILT) rather than each running make. A lab that
-# runs in the VM boots one VM for all its tests: it runs whole.
+# fewer, or CHECK_JOBS=1, in one. The lab is built first, once, each program on
+# its own (make -k: one that does not compile fails only the tests that run it,
+# with the compiler's first error); the bats processes use that build (WB_BUILT)
+# rather than each running make. A lab that runs in the VM boots one VM for all
+# its tests: it runs whole.
 run_bats() {
     local names n
     if [[ $($wb get "$1" vm) == true ]]; then
         timeout -k 5 600 bats --tap "$2" >"$3" 2>&1 || true
         return
     fi
-    export WB_BUILT=$3.build
-    if make -s build LAB="$1" >"$WB_BUILT.log" 2>&1; then : >"$WB_BUILT.ok"; else rm -f "$WB_BUILT.ok"; fi
+    make -s -k build LAB="$1" >/dev/null 2>&1 || true
+    export WB_BUILT=1
     # shellcheck disable=SC2016 # a sed script, not an expansion
     names=$($wb tests "$2" "${sel[@]}" | cut -f1 | sed 's/[][\.*^$()+?{}|/]/\\&/g')
     n=$(grep -c . <<<"$names") || n=0
@@ -91,7 +93,6 @@ run_bats() {
         wait || true
         cat "$3.1" "$3.2" >"$3" && rm -f "$3.1" "$3.2"
     fi
-    rm -f "$WB_BUILT.ok" "$WB_BUILT.log"
     unset WB_BUILT
 }
 
@@ -110,7 +111,7 @@ while IFS=$'\t' read -r id dir title; do
         # One task's run (or the rest of the lab) takes the other results from the last run.
         $wb join "$id" "$results/$dir.tap" "tests/$dir.bats" "$json" "${sel[@]}" ${task:+--merge}
         if [[ -n $task && -z ${REST:-} ]]; then
-            $wb show "$json" --task "$task"
+            $wb show "$json" --task "$task" ${VERBOSE:+-v}
         else
             $wb show "$json" ${VERBOSE:+-v}
         fi

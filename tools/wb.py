@@ -479,10 +479,40 @@ def progress(labs, all_results, labs_base, out=sys.stdout, task=None, tries_file
     tree = lab.path(labs_base)
     where = todo_file(tree, nxt[1]) or tree
     print(f"Next: lab {lab.id}, task {nxt[1]}, {title}", file=out)
+    error = compile_error(x for res in all_results if res["lab"] == nxt[0] for x in res["tests"]
+                          if x["task"] == nxt[1] and x["status"] == "fail")
+    if error:
+        prog, line, path, at = error
+        print(f"  {prog} does not compile; the compiler's first error:", file=out)
+        print(f"    {for_terminal(line)}", file=out)
+        print(f"  Open {path or tree}{f' at line {at}' if at else ''}, fix it, then run: make check LAB={lab.id} TASK={nxt[1]}",
+              file=out)
+        return False
     for line in hint_lines(t, tries.get(key, 0)):
         print(line, file=out)
     print(f"  Open {where}, find \"TODO {nxt[1]}\", then run: make check LAB={lab.id} TASK={nxt[1]}", file=out)
     return False
+
+
+COMPILE_FAILED = re.compile(r"^(\S+) does not compile ")
+COMPILER_ERROR = re.compile(r"^(?:/usr/bin/ld: )?([^\s:]+\.[ch]):(?:([0-9]+):(?:[0-9]+:)? )?.*(?:error|undefined reference)")
+
+
+def compile_error(tests):
+    """(program, error line, file, line number) of the first of TESTS that
+    failed because its program does not compile (tests/lib/wb.bash's `built`
+    says so, with the compiler's first error); None if none did."""
+    for t in tests:
+        lines = t["output"].split("\n")
+        m = COMPILE_FAILED.match(lines[0]) if lines else None
+        if not m:
+            continue
+        for ln in lines[1:]:
+            e = COMPILER_ERROR.match(ln)
+            if e:
+                return m.group(1), ln, e.group(1), e.group(2) or ""
+        return m.group(1), lines[2] if len(lines) > 2 else "", "", ""
+    return None
 
 
 def current(labs, labs_base, results_dir, root=ROOT):

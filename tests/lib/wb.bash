@@ -33,8 +33,9 @@ WB_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 # shellcheck source=labs/common/trace.bash
 source "$WB_ROOT/labs/common/trace.bash"
 
-# Build the lab (once per file). A compile error is remembered, not fatal here:
-# every test of the lab then fails with the compiler's message.
+# Build the lab (once per file), each program on its own (make -k): a program
+# that does not compile fails only the tests that run it (see `built`).
+# tools/check.sh builds the lab before its bats processes start (WB_BUILT=1).
 lab_setup_file() {
     local line labs=${LABS:-labs} wb=("$WB_ROOT/tools/wb.py")
     line=$("${wb[@]}" lab "$1") || return 1
@@ -42,48 +43,110 @@ lab_setup_file() {
     export LAB_ID LAB_DIR
     [[ $labs == /* ]] || labs=$WB_ROOT/$labs
     BIN=$("${wb[@]}" build-dir "$labs")/$LAB_DIR
-    export BIN WB_BUILD_LOG=$BATS_FILE_TMPDIR/build.log
-    # tools/check.sh has built the lab already (WB_BUILT.ok, or WB_BUILT.log: the errors).
-    if [[ -n ${WB_BUILT:-} && -e $WB_BUILT.ok ]]; then
-        :
-    elif [[ -n ${WB_BUILT:-} && -e $WB_BUILT.log ]]; then
-        cp "$WB_BUILT.log" "$WB_BUILD_LOG"
-        touch "$BATS_FILE_TMPDIR/build.failed"
-    elif ! make -s -C "$WB_ROOT" build LAB="$LAB_ID" LABS="$labs" BUILD="${BIN%/*}" \
-        >"$WB_BUILD_LOG" 2>&1; then
-        touch "$BATS_FILE_TMPDIR/build.failed"
+    export BIN
+    if [[ -z ${WB_BUILT:-} ]]; then
+        make -s -k -C "$WB_ROOT" build LAB="$LAB_ID" LABS="$labs" BUILD="${BIN%/*}" \
+            >"$BATS_FILE_TMPDIR/build.log" 2>&1 || true
     fi
     export PS; PS=$(getconf PAGESIZE)
 }
 
-lab_setup() {
-    if [[ -e $BATS_FILE_TMPDIR/build.failed ]]; then
-        fail "$(printf 'lab %s does not compile (-Wall -Wextra -Werror):\n%s' \
-            "$LAB_DIR" "$(head -n 20 "$WB_BUILD_LOG")")"
+lab_setup() { cd "$BATS_TEST_TMPDIR" || return 1; }
+
+# built PROG : PROG compiled; if not, the test fails with the compiler's first
+# error (from $BIN/PROG.log, which the Makefile keeps for a failed build) and
+# its file. runp and traced check it; a test that runs $BIN/PROG itself calls it.
+built() {
+    [[ -x $BIN/$1 && ! -e $BIN/$1.log ]] && return 0
+    if [[ -s $BIN/$1.log ]]; then
+        fail "$(printf '%s does not compile (-Wall -Wextra -Werror), so this test cannot run it.\nThe compiler'"'"'s first error:\n%s\n(all of it: make build LAB=%s)' \
+            "$1" "$(grep -m1 -A3 -E 'error|undefined reference' "$BIN/$1.log" || head -n 4 "$BIN/$1.log")" "$LAB_ID")"
+    else
+        fail "$1 was not built: no $BIN/$1 (is $1.c in the lab's directory?)"
     fi
-    cd "$BATS_TEST_TMPDIR" || return 1
 }
 
 # runp PROG ARGS... : run a lab program with a time limit; $status, $output
 # (stdout and stderr together) as bats' `run` sets them. Under WB_VALGRIND=1 it
-# runs in valgrind and fails the test on any memory error or leak.
+# runs in valgrind and fails the test on any memory error or leak. The limit:
+# WB_TIMEOUT seconds (30: a busy machine must not fail a correct program; three
+# times that under valgrind).
 runp() {
-    local prog=$BIN/$1; shift
+    built "$1" || return 1
+    local prog=$BIN/$1 limit=${WB_TIMEOUT:-30}; shift
+    remember_run "$prog" "$@"
     if [[ ${WB_VALGRIND:-} == 1 ]]; then
-        run timeout -k 1 30 valgrind -q --error-exitcode=97 --leak-check=full \
+        limit=$((3 * limit))
+        run timeout -k 1 "$limit" valgrind -q --error-exitcode=97 --leak-check=full \
             --errors-for-leak-kinds=definite,indirect --log-file="$BATS_TEST_TMPDIR/vg.log" \
             "$prog" "$@"
         if ((status == 97)); then
             fail "$(printf 'valgrind found memory errors in %s:\n%s' "${prog##*/}" \
-                "$(head -n 30 "$BATS_TEST_TMPDIR/vg.log")")"
+                "$(upto 30 <"$BATS_TEST_TMPDIR/vg.log")")"
         fi
     else
-        run timeout -k 1 10 "$prog" "$@"
+        run timeout -k 1 "$limit" "$prog" "$@"
     fi
-    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 10 s (killed)${WB_TIMEOUT_WHY:+: $WB_TIMEOUT_WHY}"
+    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$limit"
 }
 
-# (A test sets WB_TIMEOUT_WHY to say what usually makes its program hang.)
+# upto N : the first N lines of standard input (all of them with VERBOSE=1).
+upto() { if [[ -n ${VERBOSE:-} ]]; then cat; else head -n "$1"; fi; }
+
+# timed_out PROG SECONDS : the test fails, saying what usually makes PROG hang:
+# the test's WB_TIMEOUT_WHY, else what the lab's `timeout_hint PROG` prints,
+# when the lab defines one (it knows its programs), else the usual causes. (A test whose program does much work
+# sets WB_TIMEOUT, in seconds: a busy machine must not make it fail.)
+timed_out() {
+    local hint=""
+    if declare -F timeout_hint >/dev/null; then hint=$(timeout_hint "$1"); fi
+    hint=${WB_TIMEOUT_WHY:-$hint}
+    fail "$(printf '%s did not finish within %s s (killed). %s' "$1" "$2" \
+        "${hint:-Usually a loop whose condition never changes, or a wait for something that never comes (a child that never exits, a pipe or a lock never released).}")"
+}
+
+# remember_run PROG ARGS... : the command and environment of the run about to
+# start, so that crash_note can run it again (the test's VAR=value prefixes are
+# gone by then).
+remember_run() {
+    local v
+    WB_LAST=("$@") WB_LAST_ENV=() WB_LAST_TRACE=
+    for v in $(compgen -e); do WB_LAST_ENV+=("$v=${!v}"); done
+}
+
+# crash_note : when the last run ($status) died of a signal, which one, and
+# where: the siginfo strace saw (si_code, si_addr) and, when gdb is installed,
+# the function and line of the program it died in. The run is repeated for
+# that (under gdb, or strace) unless it was traced already.
+crash_note() {
+    ((status > 128 && status < 128 + 32)) || return 0
+    local sig out where
+    sig=SIG$(kill -l $((status - 128)) 2>/dev/null) || sig="signal $((status - 128))"
+    printf '%s was killed by %s (exit status %s = 128 + %s)' "${WB_LAST[0]##*/}" "$sig" "$status" $((status - 128))
+    ((${#WB_LAST[@]})) || { echo; return 0; }
+    if [[ -n $WB_LAST_TRACE ]]; then # traced (a failure injected, perhaps): it says where
+        out=$(grep -E "^--- $sig " "$WB_LAST_TRACE" | tail -n 1)
+        [[ -z $out ]] || printf ': %s' "${out#*--- }"
+        echo
+        return 0
+    fi
+    if command -v gdb >/dev/null; then
+        # shellcheck disable=SC2016 # gdb's convenience variables, not the shell's
+        out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 30 env -i "${WB_LAST_ENV[@]}" gdb -q -batch -nx \
+            -ex run -ex 'p $_siginfo._sifields._sigfault.si_addr' -ex bt --args "${WB_LAST[@]}" </dev/null 2>&1)
+        where=$(grep -E '^#[0-9]+ .* at [^ ]+:[0-9]+$' <<<"$out" | head -n 3 | sed -E 's/^#[0-9]+ +(0x[0-9a-f]+ in )?/  in /')
+        [[ -z $where ]] || printf ':\n%s' "$where"
+        # shellcheck disable=SC2016 # gdb's $1, not the shell's
+        out=$(sed -n 's/^\$1 = (void \*) //p' <<<"$out")
+        [[ $sig != SIGSEGV && $sig != SIGBUS || -z $out ]] || printf '\n  at the address %s' "$out"
+        echo
+        return 0
+    fi
+    out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 30 env -i "${WB_LAST_ENV[@]}" strace -f -qq -e trace=none \
+        -o /dev/stdout "${WB_LAST[@]}" </dev/null 2>/dev/null | grep -E "^([0-9]+ +)?--- $sig " | tail -n 1)
+    [[ -z $out ]] || printf ': %s' "${out#*--- }"
+    echo
+}
 
 # runp_native PROG ARGS... : like runp, never under valgrind (for programs that
 # fault on purpose, count page faults, or use MAP_FIXED_NOREPLACE).
@@ -99,10 +162,14 @@ traced() { trace_run -f "$@"; }
 traced_parent() { trace_run '' "$@"; }
 
 trace_run() {
+    built "$2" || return 1
     local follow=$1 prog=$BIN/$2; shift 2
     RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
-    run timeout -k 1 20 strace ${follow:+"$follow"} -qq -o "$RAW_TRACE" "$prog" "$@"
-    [[ $status -ne 124 ]] || fail "${prog##*/} did not finish within 20 s under strace (killed)${WB_TIMEOUT_WHY:+: $WB_TIMEOUT_WHY}"
+    remember_run "$prog" "$@"
+    WB_LAST_TRACE=$RAW_TRACE
+    run timeout -k 1 $((2 * ${WB_TIMEOUT:-30})) strace ${follow:+"$follow"} -qq ${WB_INJECT:+-e "inject=$WB_INJECT"} \
+        -o "$RAW_TRACE" "$prog" "$@"
+    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$((2 * ${WB_TIMEOUT:-30})) (under strace)"
     trace_clean "$RAW_TRACE" "$TRACE"
 }
 
@@ -130,7 +197,7 @@ trace_lacks() {
 }
 # What the program did after the dynamic loader, without signal and exit
 # lines: the part of a trace worth showing a student.
-trace_summary() { trace_main "$TRACE" | grep -Ev '^(\+\+\+|---)' | head -n 15; }
+trace_summary() { trace_main "$TRACE" | grep -Ev '^(\+\+\+|---)' | upto 15; }
 
 # file_calls PATH : the system calls the program made on the descriptor it
 # opened PATH with (its first openat() of a name ending in PATH), up to that
@@ -179,10 +246,13 @@ expect_line() {
 }
 
 # expect_status N [TASK] : the program's exit status (139 = SIGSEGV, 135 = SIGBUS).
+# A program killed by a signal is named with it, and where (crash_note).
 expect_status() {
     ((status == $1)) && return 0
-    fail "$(printf 'expected exit status %s, got %s%s; output:\n%s' "$1" "$status" "${2:+ (task $2)}" \
-        "$(head -n 15 <<<"$output")")"
+    local note
+    note=$(crash_note)
+    fail "$(printf 'expected exit status %s, got %s%s\n%s%soutput:\n%s' "$1" "$status" "${2:+ (task $2)}" \
+        "$note" "${note:+$'\n'}" "$(upto 15 <<<"$output")")"
 }
 
 # expect_ok TASK : the program exited with status 0.
@@ -221,32 +291,20 @@ not_killed() {
 }
 
 # fails_well TASK SYSCALL ERRNO ERE PROG ARGS... : make the program's first
-# SYSCALL in its own part (after the dynamic loader) whose trace line matches
-# ERE fail with ERRNO (strace -e inject=SYSCALL:error=ERRNO:when=N, N counted in
-# a first trace, the loader's calls included). The program must report it - a
-# message naming ERRNO or its text, as die() and perror() do - and exit with a
-# status from 1 to 125: not go on as if it had worked, nor crash.
+# SYSCALL in its own part whose trace line matches ERE fail with ERRNO
+# (failing_call). The program must report it - a message naming ERRNO or its
+# text, as die() and perror() do - and exit with a status from 1 to 125: not go
+# on as if it had worked, nor crash.
 fails_well() {
-    local task=$1 call=$2 err=$3 ere=$4 prog=$5 all mine n text hit
+    local task=$1 call=$2 err=$3 ere=$4 prog=$5 hit
     shift 4
-    traced_parent "$@"
-    all=$(grep -c "^$call(" "$TRACE") || true
-    mine=$(trace_main | grep "^$call(" | grep -nE -m1 -- "$ere" | cut -d: -f1) || true
-    [[ -n $mine ]] || fail "$(printf 'expected %s to call %s() (a line matching %s) (task %s); the trace has:\n%s' \
-        "$*" "$call" "$ere" "$task" "$(trace_summary)")" || return 1
-    n=$((all - $(trace_main | grep -c "^$call(") + mine))
-    run timeout -k 1 20 strace -qq -o "$BATS_TEST_TMPDIR/inject.raw" -e inject="$call:error=$err:when=$n" "$BIN/$prog" "${@:2}"
-    trace_clean "$BATS_TEST_TMPDIR/inject.raw" "$BATS_TEST_TMPDIR/inject.trace"
-    hit=$(grep -E "^$call\(.*\(INJECTED\)$" "$BATS_TEST_TMPDIR/inject.trace" | head -n 1) || true
+    failing_call "$call" "$ere" "$err" "$@" || return 1
+    hit=$(grep -E "^$call\(.*\(INJECTED\)$" "$TRACE" | head -n 1) || true
     [[ $hit =~ $ere ]] || fail "(the test's own failure: strace did not make the right $call() fail: $hit)" || return 1
-    text=$(python3 -c 'import errno, os, sys; print(os.strerror(getattr(errno, sys.argv[1])))' "$err")
     not_killed "$prog" "$(printf 'after %s() failed with %s (made to fail by the test, as it can on a real system), the program went on as if it had worked: check its result and report the failure with die() (task %s)' "$call" "$err" "$task")" || return 1
-    ((status >= 1 && status <= 125)) && [[ $output == *"$err"* || $output == *"$text"* ]] && return 0
-    local note=
-    [[ $call != mmap ]] || note=': a failed mmap() returns MAP_FAILED, not NULL'
-    fail "$(printf 'when %s() fails with %s (%s; made to fail by the test: %s), %s must report it with a message naming the error and exit with a non-zero status (die() does both; task %s)%s.\nIt exited with status %s, printing:\n%s' \
-        "$call" "$err" "$text" "$hit" "$prog" "$task" "$note" \
-        "$status" "$(head -n 10 <<<"${output:-(nothing)}")")"
+    local note="$call() fails with $err (made to fail by the test: $hit)"
+    [[ $call != mmap ]] || note+="; a failed mmap() returns MAP_FAILED, not NULL"
+    expect_reported "$err" "$task" "$note"
 }
 
 # with_input PROG DRIVER-C : build PROG's source (this tree's) with the test's
@@ -260,4 +318,63 @@ with_input() {
     cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I "$WB_ROOT/labs/common" -I "$src/$LAB_DIR" \
         -o "$1-driver" -x c - -lm <<<"$2" 2>"$1-driver.log" ||
         fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$1-driver.log")")"
+}
+
+# --- Error paths: a system call made to fail (strace -e inject) -------------
+
+# main_has ERE WHAT : like trace_has, in the program's own part of the trace
+# only (never a line of the dynamic loader's: it maps anonymous memory too).
+main_has() {
+    trace_main "$TRACE" | grep -Eq -- "$1" && return 0
+    fail "$(printf 'expected %s\n  (a system call matching: %s)\nthe trace has:\n%s' \
+        "${2:-a system call}" "$1" "$(trace_summary)")"
+}
+
+# call_number SYSCALL ERE : the ordinal, as strace's inject=SYSCALL:...:when=N
+# counts them (the loader's calls included), of the first SYSCALL call in the
+# program's own part of the last trace that matches ERE. Trace the program
+# alone (traced_parent): strace counts each process's calls on their own.
+call_number() {
+    local all own mine
+    all=$(grep -cE "^$1\(" "$TRACE") || true
+    own=$(trace_main | grep -cE "^$1\(") || true
+    mine=$(trace_main | grep -E "^$1\(" | grep -nE -m1 -- "$2" | cut -d: -f1) || true
+    [[ -z $mine ]] || echo $((all - own + mine))
+}
+
+# failing SPEC PROG ARGS... : run PROG (under strace, as traced_parent) with
+# the failure SPEC injected into the program itself, not its children:
+# failing msync:error=EIO recstore set ..., failing mmap:error=ENOMEM:when=7 ...
+# The trace shows each failed call as "= -1 ERRNO (...) (INJECTED)".
+failing() { WB_INJECT=$1 trace_run '' "${@:2}"; }
+
+# failing_call SYSCALL ERE ERRNO PROG ARGS... : PROG run twice, traced: once
+# to find its first SYSCALL call whose line matches ERE (call_number), then
+# with that call failing with ERRNO. The test fails if there is no such call.
+failing_call() {
+    local sc=$1 ere=$2 err=$3 n
+    shift 3
+    traced_parent "$@" || return 1
+    n=$(call_number "$sc" "$ere")
+    [[ -n $n ]] || fail "$(printf 'expected %s to call %s() (a call matching: %s); the trace has:\n%s' "$1" "$sc" "$ere" "$(trace_summary)")" || return 1
+    failing "$sc:error=$err:when=$n" "$@"
+}
+
+# expect_reported ERRNO TASK WHAT : after `failing`, the program saw the
+# failure and said so: it exited with a status of its own (1 to 125, not a
+# signal), with a message that gives the error (its name ERRNO, or its text),
+# and no call failed unseen. WHAT says which call failed.
+expect_reported() {
+    local text note
+    # (perl-base is in every Debian system; its $! is strerror's text)
+    # shellcheck disable=SC2016 # perl's variables, not the shell's
+    text=$(perl -e 'use Errno; $! = &{"Errno::$ARGV[0]"}; print "$!"' "$1")
+    if ((status == 0 || status > 125)); then
+        note=$(crash_note)
+        fail "$(printf 'task %s: when %s, expected the program to report it and exit with a non-zero status; it exited with %s\n%s%soutput:\n%s' \
+            "$2" "$3" "$status" "$note" "${note:+$'\n'}" "$(upto 15 <<<"$output")")"
+    fi
+    [[ $output == *"$1"* || $output == *"$text"* ]] ||
+        fail "$(printf 'task %s: when %s, expected a message that gives the error (%s, "%s"); the program printed:\n%s' \
+            "$2" "$3" "$1" "$text" "$(upto 15 <<<"${output:-(nothing)}")")"
 }

@@ -235,6 +235,21 @@ class OneTask(unittest.TestCase):
             tries.write_text("not json")
             self.assertEqual(wb.read_tries(tries), {})
 
+    def test_a_program_that_does_not_compile_is_next_with_its_first_error(self):
+        lab = wb.Lab("01", "01-demo", "t", tasks=[wb.Task("01", "1.1", "T", 1, "the idea")])
+        r = result("01", ("a", "1.1", "fail"))
+        r["tests"][0]["output"] = ("mcat does not compile (-Wall -Wextra -Werror), so this test cannot run it.\n"
+                                   "The compiler's first error:\n"
+                                   "labs/01-demo/chunk.h:93:25: error: expected ')' before 'oops'\n"
+                                   "   93 |         _exit(p == NULL oops);")
+        with tempfile.TemporaryDirectory() as d:
+            buf = io.StringIO()
+            wb.progress([lab], [r], d, out=buf)
+        self.assertIn("  mcat does not compile; the compiler's first error:\n"
+                      "    labs/01-demo/chunk.h:93:25: error: expected ')' before 'oops'\n"
+                      "  Open labs/01-demo/chunk.h at line 93, fix it, then run: make check LAB=01 TASK=1.1", buf.getvalue())
+        self.assertNotIn("Hint:", buf.getvalue())
+
     def test_the_task_status_list(self):
         lab = wb.Lab("01", "01-demo", "t", tasks=[wb.Task("01", "1.1", "first", 1, "h"),
                                                    wb.Task("01", "1.2", "second", 2, "h")])
