@@ -7,14 +7,18 @@
 #   labs/DIR/README.md              each lab's chapter, in manifest order (tools/wb.py labs),
 #                                   under "# Lab ID: TITLE" from the manifest (id lab-ID)
 #   book/appendix-*.md              in name order, each with its own "# " heading
-# Title, language, toc-depth: book/metadata.yaml. The look: book/style.css.
+# Title, language, toc-depth: book/metadata.yaml. The look: book/style.css, then print.css
+# (pages: the PDF and the HTML page) or epub.css (the EPUB: code wraps, no @page rules).
 #
-# Each part goes through book/filters/include.lua on its own, so that its includes (and images)
-# resolve relative to its own directory. The parts are then merged into one markdown source,
+# Each part goes through book/filters/chapter.lua on its own, so that its images resolve
+# relative to its own directory, and a lab's "task 2.1" links to its own task. The code
+# listings are in the chapters themselves (tools/listings.py writes them from the code), so
+# the book builds from any tree, a student's too. The parts are then merged into one markdown source,
 # which pandoc turns into the three outputs: --file-scope keeps each part's footnotes and link
 # references apart; headings get their ids only when the merged source is read, so that ids are
 # unique in the book (the second "## Questions" is #questions-1). To link to a heading, give it
 # an explicit id ({#lab-01-flags}); each lab heading has one: #lab-ID.
+# BOOK_FORMATS="html epub" writes only those (default: html pdf epub; the PDF is the slow one).
 # BOOK_ROOT=DIR takes the chapters from DIR/labs (to try a chapter that is not in the tree yet);
 # COURSE_MANIFEST=FILE is honoured by tools/wb.py.
 set -euo pipefail
@@ -33,14 +37,17 @@ mkdir -p "$out" && out=$(cd "$out" && pwd)
 tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT
 cd "$root"
 
-# part FILE [HEADING]: HEADING then FILE, through the include filter, to the next $tmp/NNN.json.
+# part FILE [LAB TITLE]: FILE (under the heading of lab LAB), through the chapter filter, to the next
+# $tmp/NNN.json.
 parts=0
 part() {
     [[ -f $1 && -r $1 ]] || die "missing $1"
     parts=$((parts + 1))
-    { if [[ -n ${2:-} ]]; then printf '%s\n\n' "$2"; fi; cat "$1"; } |
-        pandoc -f markdown-auto_identifiers -t json --fail-if-warnings -M chapter="$1" \
-            --lua-filter=book/filters/include.lua -o "$(printf '%s/%03d.json' "$tmp" "$parts")" ||
+    local meta=(-M chapter="$1")
+    if [[ -n ${2:-} ]]; then meta+=(-M lab="$2"); fi
+    { if [[ -n ${2:-} ]]; then printf '# Lab %s: %s {#lab-%s}\n\n' "$2" "$3" "$2"; fi; cat "$1"; } |
+        pandoc -f markdown-auto_identifiers -t json --fail-if-warnings "${meta[@]}" \
+            --lua-filter=book/filters/chapter.lua -o "$(printf '%s/%03d.json' "$tmp" "$parts")" ||
         die "$1: pandoc failed (see above)"
 }
 
@@ -48,7 +55,7 @@ part book/preface.md
 manifest=$(tools/wb.py labs) || die "cannot list the labs (tools/wb.py labs)"
 [[ -n $manifest ]] || die "the manifest lists no labs"
 while IFS=$'\t' read -r id dir title; do
-    part "$(tools/wb.py tree "$dir" "$labs")/README.md" "# Lab $id: $title {#lab-$id}"
+    part "$(tools/wb.py tree "$dir" "$labs")/README.md" "$id" "$title"
 done <<<"$manifest"
 for appendix in book/appendix-*.md; do part "$appendix"; done
 
@@ -59,16 +66,25 @@ depth=$(sed -n 's/^toc-depth: *\([0-9]\).*/\1/p' book/metadata.yaml)
 common=(-f markdown "$tmp/book.md" --metadata-file=book/metadata.yaml --resource-path=.
     --toc --toc-depth="${depth:-2}" --css=book/style.css --self-contained
     --reference-location=section --fail-if-warnings)
-pandoc "${common[@]}" -t html5 -o "$tmp/workbook.html" || die "cannot write workbook.html"
-# weasyprint's warnings about CSS properties it does not know (from pandoc's highlighting
-# style, or screen-only rules) are harmless and silenced; anything else it says is shown,
-# and its ERRORs (a broken link, an image it cannot load) fail the build.
-pandoc "${common[@]}" -t html5 --pdf-engine=weasyprint -o "$tmp/workbook.pdf" 2>"$tmp/pdf.log" ||
-    { cat "$tmp/pdf.log" >&2; die "cannot write workbook.pdf"; }
-grep -v '^WARNING: Ignored .* at [0-9:]*, unknown property\.$' "$tmp/pdf.log" >&2 || true
-if grep -q '^ERROR' "$tmp/pdf.log"; then die "weasyprint reported errors in workbook.pdf (see above)"; fi
-pandoc "${common[@]}" -t epub3 --epub-chapter-level=1 -o "$tmp/workbook.epub" ||
-    die "cannot write workbook.epub"
-
-mv -f "$tmp"/workbook.{html,pdf,epub} "$out"/
-echo "book: $out/workbook.html workbook.pdf workbook.epub"
+formats=${BOOK_FORMATS:-html pdf epub}
+for format in $formats; do
+    case $format in
+    html)
+        pandoc "${common[@]}" --css=book/print.css -t html5 -o "$tmp/workbook.html" ||
+            die "cannot write workbook.html" ;;
+    pdf)
+        # weasyprint's warnings about CSS properties it does not know (from pandoc's
+        # highlighting style, or screen-only rules) are harmless and silenced; anything else
+        # it says is shown, and its ERRORs (a broken link, an image it cannot load) fail it.
+        pandoc "${common[@]}" --css=book/print.css -t html5 --pdf-engine=weasyprint \
+            -o "$tmp/workbook.pdf" 2>"$tmp/pdf.log" || { cat "$tmp/pdf.log" >&2; die "cannot write workbook.pdf"; }
+        grep -v '^WARNING: Ignored .* at [0-9:]*, unknown property\.$' "$tmp/pdf.log" >&2 || true
+        if grep -q '^ERROR' "$tmp/pdf.log"; then die "weasyprint reported errors in workbook.pdf (see above)"; fi ;;
+    epub)
+        pandoc "${common[@]}" --css=book/epub.css -t epub3 --epub-chapter-level=1 -o "$tmp/workbook.epub" ||
+            die "cannot write workbook.epub" ;;
+    *) die "BOOK_FORMATS: no format '$format' (html pdf epub)" ;;
+    esac
+    mv -f "$tmp/workbook.$format" "$out"/
+done
+echo "book: $out: $(cd "$out" && for f in $formats; do printf 'workbook.%s ' "$f"; done)"

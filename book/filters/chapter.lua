@@ -1,125 +1,106 @@
---[[ include.lua - show real code in the book: a fenced code block with an
-`include` attribute is replaced by (part of) that file.
+--[[ chapter.lua - what a chapter needs to become part of the book. tools/book.sh runs
+it on each part alone, with the metadata `chapter` (the file, since pandoc reads it on
+stdin) and, for a lab's chapter, `lab` (its id, e.g. 03).
 
-    ```{.c include="mcat.c" from="TODO 2.1" to="die(\"mmap"}
-    ```
+Listings   the code blocks after `<!-- listing FILE ... -->` markers are in the chapter
+           itself (tools/listings.py writes them); the markers are dropped here.
+Images     relative paths are rewritten to the chapter's directory, so that the chapters
+           still find their pictures once merged into one book.
+Anchors    in a lab's chapter, "### Task 2.1: ..." gets the id lab-03-task-2.1 and
+           "## 2. cowfaults ..." the id lab-03-part-2, unless the heading has one.
+Links      in the text (paragraphs, list items, table cells; not headings, code or
+           links), "lab 05" links to #lab-05; "task 2.1" and "test 2.1" (a test of task
+           2.1) to that task of the chapter's lab, or of the lab just named ("lab 01
+           task 2.3", "lab 01, task 2.3"); "task 2" to part 2. Outside a lab's chapter only "lab NN" links.
+A link to a task that has no heading is caught by tools/bookcheck.py (the link check). ]]
 
-include  the file, relative to the chapter's directory. The chapter is the
-         `chapter` metadata value (tools/book.sh sets it, as it feeds the chapter
-         on stdin), else the input file.
-from/to  literal substrings (not patterns): the listing starts at the first
-         line containing `from` and ends at the first line after it that
-         contains `to`, both inclusive. Leave one out for the start or end
-         of the file.
-lines    "N-M", "N-" or "N" (1-based, inclusive); an alternative to from/to.
-
-With no language class on the block, it comes from the file name (.c .h,
-.sh .bats, Makefile .mk). The book shows the student's starter, so a path
-that goes into a solutions/ directory is refused. Any problem is an error(),
-which makes pandoc exit non-zero with a message naming chapter, file, marker.
-Relative image paths are rewritten to the chapter's directory too, so the
-chapters still find their pictures once merged into one book. ]]
-
-local chapter, base -- the chapter being filtered, and its directory
-
-local function fail(fmt, ...)
-  error(chapter .. ": " .. fmt:format(...), 0)
-end
+local lab -- the chapter's lab id, or nil
 
 local function join(dir, path)
   if path:sub(1, 1) == "/" or dir == "." then return path end
   return dir .. "/" .. path
 end
 
--- Does the path, once its ".." are resolved, go through a solutions/ directory?
-local function into_solutions(path)
-  local parts = {}
-  for part in path:gmatch("[^/]+") do
-    if part == ".." then table.remove(parts)
-    elseif part ~= "." then table.insert(parts, part) end
-  end
-  for _, part in ipairs(parts) do
-    if part == "solutions" then return true end
-  end
-  return false
+local function link(inlines, target)
+  return pandoc.Link(inlines, "#" .. target)
 end
 
-local languages = { c = "c", h = "c", sh = "bash", bats = "bash", mk = "makefile" }
-local function language(path)
-  local name = path:match("[^/]*$")
-  if name == "Makefile" or name == "GNUmakefile" then return "makefile" end
-  return languages[name:match("%.(%w+)$") or ""]
+-- "2.1," -> "2.1", ","  (a number, then what follows it in the same word)
+local function number(text, pattern)
+  local n, rest = text:match("^(" .. pattern .. ")(.*)$")
+  if n and rest:match("^[%p]*$") and not rest:match("^%.%d") then return n, rest end
 end
 
--- The number of the first line, from `start` on, that contains `text`.
-local function find(lines, text, start)
-  for i = start, #lines do
-    if lines[i]:find(text, 1, true) then return i end
-  end
-end
-
-local function include(block)
-  local a = block.attributes
-  local name = a.include
-  if not name then return nil end
-  if into_solutions(name) then
-    fail('include "%s": the book shows the starter in labs/, never solutions/', name)
-  end
-  local path = join(base, name)
-  local file = io.open(path, "r")
-  if not file then fail('include "%s": cannot read %s', name, path) end
-  local lines = {}
-  for line in file:lines() do table.insert(lines, line) end
-  file:close()
-
-  local first, last = 1, #lines
-  if a.lines then
-    if a.from or a.to then fail('include "%s": give lines or from/to, not both', name) end
-    local m, n = a.lines:match("^(%d+)%-(%d*)$")
-    if not m then m = a.lines:match("^(%d+)$"); n = m end
-    if not m then fail('include "%s": lines="%s" is not N-M, N- or N', name, a.lines) end
-    first, last = tonumber(m), (n == "" and #lines or tonumber(n))
-    if first < 1 or first > last or last > #lines then
-      fail('include "%s": lines="%s" is outside %s (%d lines)', name, a.lines, path, #lines)
+local function linkify(inlines)
+  local out, i = pandoc.List(), 1
+  local function word(k) return inlines[k] and inlines[k].t == "Str" and inlines[k].text end
+  while i <= #inlines do
+    local w, space = word(i), inlines[i + 1] and inlines[i + 1].t == "Space"
+    local open, kind = (w or ""):match("^([%(%[]?)(.*)$") -- "(task 2.1)": the link after "("
+    kind = kind:lower()
+    local target, took, rest
+    if (kind == "lab" or kind == "labs") and space and word(i + 2) then
+      local id, r = number(word(i + 2), "%d%d")
+      -- "lab 01 task 2.3", "lab 01, task 2.3": one link, to that lab's task
+      local t, r2
+      if id and (r == "" or r == ",") and inlines[i + 3] and inlines[i + 3].t == "Space" and
+          ((word(i + 4) or ""):lower() == "task" or (word(i + 4) or ""):lower() == "test") and inlines[i + 5] and
+          inlines[i + 5].t == "Space" and word(i + 6) then
+        t, r2 = number(word(i + 6), "%d+%.%d+")
+      end
+      if t then target, took, rest = "lab-" .. id .. "-task-" .. t, 6, r2
+      elseif id then target, took, rest = "lab-" .. id, 2, r end
+    elseif lab and (kind == "task" or kind == "test" or kind == "tests") and space and word(i + 2) then
+      local t, r = number(word(i + 2), "%d+%.%d+")
+      if t then target, took, rest = "lab-" .. lab .. "-task-" .. t, 2, r
+      elseif kind == "task" then
+        local p, r3 = number(word(i + 2), "%d+")
+        if p then target, took, rest = "lab-" .. lab .. "-part-" .. p, 2, r3 end
+      end
+    end
+    if target then
+      local text = pandoc.List()
+      for k = i, i + took do text:insert(inlines[k]) end
+      if open ~= "" then out:insert(pandoc.Str(open)); text[1] = pandoc.Str(w:sub(#open + 1)) end
+      local last = text[#text]
+      text[#text] = pandoc.Str(last.text:sub(1, #last.text - #rest))
+      out:insert(link(text, target))
+      if rest ~= "" then out:insert(pandoc.Str(rest)) end
+      i = i + took + 1
+    else
+      out:insert(inlines[i])
+      i = i + 1
     end
   end
-  if a.from then
-    first = find(lines, a.from, 1)
-      or fail('include "%s": no line of %s contains from="%s"', name, path, a.from)
-  end
-  if a.to then
-    last = find(lines, a.to, a.from and first + 1 or 1)
-      or fail('include "%s": no line of %s%s contains to="%s"', name, path,
-              a.from and (" after line " .. first) or "", a.to)
-  end
-
-  for _, key in ipairs { "include", "from", "to", "lines" } do a[key] = nil end
-  if #block.classes == 0 then block.classes = { language(name) } end
-  block.text = table.concat(lines, "\n", first, last)
-  return block
+  return out
 end
 
-local function image(img)
-  if not img.src:match("^%a[%w+.-]*:") then img.src = join(base, img.src) end
-  return img
+local function header(h)
+  if not lab or h.identifier ~= "" then return nil end
+  local text = pandoc.utils.stringify(h.content)
+  local task = h.level == 3 and text:match("^Task (%d+%.%d+):")
+  local part = h.level == 2 and text:match("^(%d+)%. ")
+  if task then h.identifier = "lab-" .. lab .. "-task-" .. task
+  elseif part then h.identifier = "lab-" .. lab .. "-part-" .. part end
+  return h
 end
 
--- Errors are collected during the walk and raised once at the end: an error
--- raised inside walk() reaches the user escaped and wrapped in a traceback.
 function Pandoc(doc)
-  chapter = doc.meta.chapter and pandoc.utils.stringify(doc.meta.chapter)
+  local chapter = doc.meta.chapter and pandoc.utils.stringify(doc.meta.chapter)
     or PANDOC_STATE.input_files[1] or "-"
-  base = chapter:match("^(.*)/[^/]*$") or "."
-  doc.meta.chapter = nil
-  local problems = {}
-  doc = doc:walk {
-    CodeBlock = function(block)
-      local ok, result = pcall(include, block)
-      if ok then return result end
-      table.insert(problems, result)
+  local base = chapter:match("^(.*)/[^/]*$") or "."
+  lab = doc.meta.lab and pandoc.utils.stringify(doc.meta.lab) or nil
+  doc.meta.chapter, doc.meta.lab = nil, nil
+  return doc:walk {
+    RawBlock = function(raw)
+      if raw.format == "html" and raw.text:match("^<!%-%- listing ") then return {} end
     end,
-    Image = image,
+    Image = function(img)
+      if not img.src:match("^%a[%w+.-]*:") then img.src = join(base, img.src) end
+      return img
+    end,
+    Header = header,
+    Para = function(p) p.content = linkify(p.content); return p end,
+    Plain = function(p) p.content = linkify(p.content); return p end,
   }
-  if #problems > 0 then error(table.concat(problems, "\n"), 0) end
-  return doc
 end
