@@ -7,6 +7,7 @@
 #   labs/DIR/README.md              each lab's chapter, in manifest order (tools/wb.py labs),
 #                                   under "# Lab ID: TITLE" from the manifest (id lab-ID)
 #   book/appendix-*.md              in name order, each with its own "# " heading
+#   the index of calls and flags    made from the chapters by book/filters/index.lua
 # Title, language, toc-depth: book/metadata.yaml. The look: book/style.css, then print.css
 # (pages: the PDF and the HTML page) or epub.css (the EPUB: code wraps, no @page rules).
 #
@@ -63,25 +64,35 @@ pandoc -f json --file-scope "$tmp"/*.json -t markdown --wrap=preserve -o "$tmp/b
     die "cannot merge the chapters"
 
 depth=$(sed -n 's/^toc-depth: *\([0-9]\).*/\1/p' book/metadata.yaml)
+# The title page's date line: the commit the book is built from and its date, or, outside
+# git (a handout's tree), the day of the build. The EPUB's date must be a date (dc:date):
+# its version goes in the subtitle.
+day=$(git log -1 --format=%cd --date=short 2>/dev/null) || day=
+if version=$(git describe --tags --always --dirty 2>/dev/null) && [[ -n $day ]]; then
+    dateline=(-M date="Version $version, $day") epubline=(-M date="$day"
+        -M subtitle="$(sed -n 's/^subtitle: *//p' book/metadata.yaml), version $version")
+else
+    day=$(date -u +%F) && dateline=(-M date="Built on $day") epubline=(-M date="$day")
+fi
 common=(-f markdown "$tmp/book.md" --metadata-file=book/metadata.yaml --resource-path=.
     --toc --toc-depth="${depth:-2}" --css=book/style.css --self-contained
-    --reference-location=section --fail-if-warnings)
+    --reference-location=section --fail-if-warnings --lua-filter=book/filters/index.lua)
 formats=${BOOK_FORMATS:-html pdf epub}
 for format in $formats; do
     case $format in
     html)
-        pandoc "${common[@]}" --css=book/print.css -t html5 -o "$tmp/workbook.html" ||
+        pandoc "${common[@]}" "${dateline[@]}" --css=book/print.css -t html5 -o "$tmp/workbook.html" ||
             die "cannot write workbook.html" ;;
     pdf)
         # weasyprint's warnings about CSS properties it does not know (from pandoc's
         # highlighting style, or screen-only rules) are harmless and silenced; anything else
         # it says is shown, and its ERRORs (a broken link, an image it cannot load) fail it.
-        pandoc "${common[@]}" --css=book/print.css -t html5 --pdf-engine=weasyprint \
+        pandoc "${common[@]}" "${dateline[@]}" --css=book/print.css -t html5 --pdf-engine=weasyprint \
             -o "$tmp/workbook.pdf" 2>"$tmp/pdf.log" || { cat "$tmp/pdf.log" >&2; die "cannot write workbook.pdf"; }
         grep -v '^WARNING: Ignored .* at [0-9:]*, unknown property\.$' "$tmp/pdf.log" >&2 || true
         if grep -q '^ERROR' "$tmp/pdf.log"; then die "weasyprint reported errors in workbook.pdf (see above)"; fi ;;
     epub)
-        pandoc "${common[@]}" --css=book/epub.css -t epub3 --epub-chapter-level=1 -o "$tmp/workbook.epub" ||
+        pandoc "${common[@]}" "${epubline[@]}" --css=book/epub.css -t epub3 --epub-chapter-level=1 -o "$tmp/workbook.epub" ||
             die "cannot write workbook.epub" ;;
     *) die "BOOK_FORMATS: no format '$format' (html pdf epub)" ;;
     esac

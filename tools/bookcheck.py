@@ -47,7 +47,17 @@ window.addEventListener("load", function () {
     }
   });
   var page = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-  if (page > 1) found.push(["overflow", "the page itself scrolls sideways by " + page + " px"]);
+  if (page > 1) {
+    var wide = "";   // the innermost element that first reaches past the window's right edge
+    var all = document.body.querySelectorAll("*"), edge = document.documentElement.clientWidth + 1;
+    for (var i = 0; i < all.length && !wide; i++) {
+      var el = all[i];
+      if (el.getBoundingClientRect().right <= edge) continue;
+      var inner = Array.prototype.some.call(el.querySelectorAll("*"), function (c) { return c.getBoundingClientRect().right > edge; });
+      if (!inner) wide = ", first by " + section(el) + ": <" + el.tagName.toLowerCase() + "> " + el.textContent.trim().slice(0, 60);
+    }
+    found.push(["overflow", "the page itself scrolls sideways by " + page + " px" + wide]);
+  }
   document.querySelectorAll("a[href^='#']").forEach(function (a) {
     var id = decodeURIComponent(a.getAttribute("href").slice(1));
     if (id && !document.getElementById(id))

@@ -14,7 +14,7 @@ set -euo pipefail
 
 declare -A group=(
     [core]="make gcc g++ libc6-dev python3 PYTOML bats bats-assert bats-support bats-file strace valgrind shellcheck PERF"
-    [book]="pandoc weasyprint"
+    [book]="pandoc weasyprint manpages-dev"
     [bookcheck]="chromium epubcheck"
     [bench]="gnuplot-nox"
     [soak]="stress-ng"

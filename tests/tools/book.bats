@@ -3,6 +3,7 @@
 # from a student's tree):
 #   tools/listings.py         the listings in the chapters, written from and checked against the code
 #   book/filters/chapter.lua  markers dropped, task anchors, "lab 03"/"task 2.1" links, image paths
+#   book/filters/index.lua    the index of calls and flags
 #   tools/bookcheck.py        the page in headless Chromium: links, images, code that overflows
 # shellcheck disable=SC2016 # markdown's backquotes are single-quoted on purpose
 
@@ -130,6 +131,35 @@ filter() {
     assert_success
     refute_output --partial 'listing'
     assert_output --partial 'int x;'
+}
+
+@test "chapter.lua: a block in the old include syntax fails, saying what replaces it" {
+    filter "$(printf '%s\n' '```{.c include="demo.c" from="TODO 1.1"}' '```')" 01
+    assert_failure
+    assert_output --partial "is gone: write <!-- listing demo.c from=\"...\" to=\"...\" --> in its place"
+}
+
+@test "chapter.lua: man pages and kernel documents link to man7.org and docs.kernel.org" {
+    filter 'See mmap(2), (proc(5)) and `mallopt(3)`; Documentation/admin-guide/mm/pagemap.rst.'
+    assert_success
+    assert_output --partial '[mmap(2)](https://man7.org/linux/man-pages/man2/mmap.2.html),'
+    assert_output --partial '([proc(5)](https://man7.org/linux/man-pages/man5/proc.5.html))'
+    assert_output --partial '[`mallopt(3)`](https://man7.org/linux/man-pages/man3/mallopt.3.html)'
+    assert_output --partial '(https://docs.kernel.org/admin-guide/mm/pagemap.html).'
+}
+
+@test "index.lua: the calls and flags of each task's section, linked to the tasks" {
+    run pandoc -f markdown -t markdown --wrap=none --lua-filter "$root/book/filters/index.lua" <<<"$(
+        printf '%s\n\n' '# Lab 01 {#lab-01}' '### Task 1.1: a {#lab-01-task-1.1}' \
+            'Call `mmap()` with `MAP_SHARED`; not `big_malloc()`.' '### Task 1.2: b {#lab-01-task-1.2}' \
+            '`mmap()` again, and `SIGBUS`.' '## Questions' 'Why `msync()`?')"
+    assert_success
+    assert_output --partial "$(printf '%s\n' '`mmap()`' ':   lab 01: [1.1](#lab-01-task-1.1), [1.2](#lab-01-task-1.2)')"
+    assert_output --partial "$(printf '%s\n' '`MAP_SHARED`' ':   lab 01: [1.1](#lab-01-task-1.1)')"
+    refute_output --partial '`big_malloc()`
+:'
+    refute_output --partial '`msync()`
+:'
 }
 
 @test "chapter.lua: a lab's tasks and parts get ids; lab, task and test mentions link to them" {
