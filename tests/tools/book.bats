@@ -241,7 +241,8 @@ student_tree() {
             "$("$root/tools/wb.py" tree "$id" "$BATS_TEST_TMPDIR/tree/labs")"/
     done < <("$root/tools/wb.py" labs)
     find "$BATS_TEST_TMPDIR/tree" -name '*.[ch]' -exec sed -i '/TODO [0-9]*\.[0-9]*:/d' {} +
-    run ! grep -rq 'TODO 1.1:' "$BATS_TEST_TMPDIR/tree/labs"
+    run grep -rq --include='*.[ch]' 'TODO 1.1:' "$BATS_TEST_TMPDIR/tree/labs"
+    assert_failure # (the chapters still have it, in their listings)
     run env BOOK_FORMATS=html "$BATS_TEST_TMPDIR/tree/tools/book.sh" "$BATS_TEST_TMPDIR/out"
     assert_success
     grep -q 'TODO 1.1' "$BATS_TEST_TMPDIR/out/workbook.html" # the chapters' listings: the starter's
