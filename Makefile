@@ -58,7 +58,7 @@ compile_commands.json: Makefile course.toml $(wildcard labs/*/*.c solutions/*/*.
 	@tools/wb.py compile-commands "$(CC)" "$(CPPFLAGS)" "$(CFLAGS)" labs $(wildcard solutions) >$@.tmp && mv $@.tmp $@
 
 test:
-	@tools/deps.sh core book kernel grader dev
+	@tools/deps.sh core book bookcheck kernel grader dev
 	@tools/selftest.sh
 
 book:

@@ -2,7 +2,7 @@
 # tools/deps.sh - install the Debian/Ubuntu packages the workbook uses (make deps).
 #
 #   tools/deps.sh [--optional] [GROUP...]
-#                   groups: core book kernel grader bench soak watch dev (default: all of them)
+#                   groups: core book bookcheck kernel grader bench soak watch dev (default: all)
 #
 # Idempotent: when every package is installed it only checks (well under a
 # second). Otherwise it runs apt-get (through sudo when not root); when it
@@ -14,7 +14,8 @@ set -euo pipefail
 
 declare -A group=(
     [core]="make gcc g++ libc6-dev python3 PYTOML bats bats-assert bats-support bats-file strace valgrind shellcheck PERF"
-    [book]="pandoc weasyprint gnuplot-nox"
+    [book]="pandoc weasyprint gnuplot-nox manpages-dev"
+    [bookcheck]="chromium epubcheck"
     [bench]="gnuplot-nox"
     [soak]="stress-ng"
     [watch]="inotify-tools"
@@ -22,7 +23,7 @@ declare -A group=(
     [kernel]="KIMAGE KHEADERS qemu-system-x86 busybox-static cpio xz-utils"
     [grader]="bubblewrap zip unzip git procps libxml2-utils"
 )
-order=(core book kernel grader bench soak watch dev)
+order=(core book bookcheck kernel grader bench soak watch dev)
 optional=false
 if [[ ${1:-} == --optional ]]; then optional=true; shift; fi
 

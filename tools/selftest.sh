@@ -13,7 +13,9 @@
 #    (tests/tools/test_*.py); the tests of the tooling (tests/tools/*.bats)
 #  - clangd, with the compile_commands.json make writes, finds no error in
 #    any solution's C file (nor in the headers they include)
-#  - the book builds, in its three formats, with every chapter in it
+#  - the chapters' listings are the code's; the book builds, in its three formats, with
+#    every chapter in it; in headless Chromium its links, images and code blocks (at 1280
+#    and 420 px) are sound; the EPUB passes epubcheck
 # The passes of tools/check.sh run in two streams at once, as do the tooling tests
 # (beside the static checks): much of their time is waiting, not computing.
 # LAB=NN narrows the per-lab checks to that lab (the rest always run).
@@ -242,10 +244,24 @@ wait "$tooling_grader" "$tooling_rest"
 tap_checks "$log/tools-grader.tap" tooling
 tap_checks "$log/tools.tap" tooling
 
+check "the chapters' code listings are the code's (tools/listings.py --check)" tools/listings.py --check
 check "the book builds (HTML, PDF, EPUB)" tools/book.sh "$log/book"
 while IFS=$'\t' read -r id dir _; do
     check "the book has the chapter $dir" grep -q "id=\"lab-$id\"" "$log/book/workbook.html"
 done <<<"$lablist"
+
+# The HTML page as a browser shows it (tools/bookcheck.py: headless Chromium at 1280
+# and 420 px), one check per kind of problem, each listing its problems.
+tools/bookcheck.py "$log/book/workbook.html" >"$log/bookcheck.txt" 2>&1
+bookcheck_ran() { (($1 != 2)) || shown_failure cat "$log/bookcheck.txt"; }
+check "the book opens in headless Chromium" bookcheck_ran $?
+book_problems() { ! grep "^$1" "$log/bookcheck.txt"; }
+check "the book in Chromium: every internal link goes to an anchor in the page" book_problems links
+check "the book in Chromium: every image loads" book_problems images
+check "the book in Chromium: no code block overflows at 1280 px" book_problems "overflow at 1280"
+check "the book in Chromium: no code block overflows at 420 px" book_problems "overflow at 420"
+# Debian's epubcheck is a jar run through binfmt (jarwrapper), which a container may not have.
+check "the EPUB passes epubcheck" java -jar /usr/share/java/epubcheck.jar -q "$log/book/workbook.epub"
 
 echo
 echo "$passed passed, $failed failed"

@@ -21,7 +21,8 @@ int main(int argc, char *argv[])
         fail("the mode must be 'shared' or 'private', not '%s'", argv[1]);
 
     size_t len = page_size();
-    /* TODO 4.1: the flags for anonymous memory, shared or private as the mode says. */
+    /* TODO 4.1: the flags for anonymous memory, shared or private as the mode
+     * says. */
     int flags = MAP_ANONYMOUS;
     char *page = mmap(NULL, len, PROT_READ | PROT_WRITE, flags, -1, 0);
     if (page == MAP_FAILED)

@@ -37,7 +37,8 @@ int main(int argc, char *argv[])
     char *map = NULL; /* replace with the mmap() call */
     (void)start;
 
-    /* The mapping holds its own reference to the file: the descriptor can go. */
+    /* The mapping holds its own reference to the file: the descriptor can
+     * go. */
     if (close(fd) < 0)
         die("close %s", path);
 

@@ -54,7 +54,8 @@ int main(int argc, char *argv[])
             continue;
         }
         off_t size = parse_num(argv[i] + 2, "t:SIZE");
-        /* TODO 2.2: make the file SIZE bytes long (the mapping stays as it is). */
+        /* TODO 2.2: make the file SIZE bytes long (the mapping stays as it
+         * is). */
         (void)size;
         printf("truncate to %lld: ok\n", (long long)size);
     }

@@ -77,10 +77,11 @@ static void probe_handler(int sig, siginfo_t *si, void *ucontext)
 {
     (void)ucontext;
     if (probe_armed) {
-        /* TODO 1.2: report the fault on one line, "SIGSEGV SEGV_ACCERR at +4096":
-         * the signal's name, si_code's name, and si_addr as an offset from
-         * probe_base, with say() and say_offset() only. Then disarm and jump
-         * back into probe_op() with siglongjmp(). */
+        /* TODO 1.2: report the fault on one line,
+         * "SIGSEGV SEGV_ACCERR at +4096": the signal's name, si_code's name,
+         * and si_addr as an offset from probe_base, with say() and
+         * say_offset() only. Then disarm and jump back into probe_op() with
+         * siglongjmp(). */
         (void)si;
     }
     /* Not a fault we asked for (or the report above is not written yet):
@@ -115,9 +116,12 @@ static inline bool probe_is_op(const char *op)
 static inline bool probe_op(const char *op)
 {
     if (!probe_is_op(op))
-        fail("'%s' is not an access: r:OFFSET or w:OFFSET, OFFSET a number", op);
+        fail("'%s' is not an access: r:OFFSET or w:OFFSET, "
+             "OFFSET a number",
+             op);
     long long off = strtoll(op + 2, NULL, 0);
-    volatile char *p = (volatile char *)((uintptr_t)probe_base + (uintptr_t)off);
+    uintptr_t at = (uintptr_t)probe_base + (uintptr_t)off;
+    volatile char *p = (volatile char *)at;
     bool write = op[0] == 'w';
 
     printf("%s%+lld: ", write ? "write " : "read  ", off);

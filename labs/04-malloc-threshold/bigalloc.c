@@ -10,12 +10,12 @@
  * its threshold: a 16-byte header that records the size, then the caller's
  * bytes, the whole rounded up to whole pages.
  *
- *     mapping start                                         mapping end
- *     v                                                     v
- *     +--------+--------------------------------------+-----+
- *     | header | SIZE bytes for the caller            | 0.. |   length = SIZE + 16,
- *     +--------+--------------------------------------+-----+   rounded up to pages
- *              ^ the pointer big_malloc() returns (16-byte aligned, like malloc)
+ *   mapping start                            mapping end
+ *   v                                        v
+ *   +--------+---------------------------+-----+
+ *   | header | SIZE bytes for the caller | 0.. |   length = SIZE + 16,
+ *   +--------+---------------------------+-----+   rounded up to pages
+ *            ^ the pointer big_malloc() returns (16-byte aligned, like malloc)
  *
  * Sizes: 0 to 64 MiB (a block of size 0 still has a page of its own).
  */

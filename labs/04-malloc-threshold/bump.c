@@ -69,9 +69,9 @@ int main(int argc, char *argv[])
 
     for (int i = optind; i < argc; i++) {
         size_t size = (size_t)parse_num(argv[i], "SIZE");
-        /* TODO 3.1: malloc(SIZE); print "malloc(SIZE): mmap, chunk N" (or heap);
-         * free() the block; then print the threshold measured after the free,
-         * with print_threshold("after free:", ...). */
+        /* TODO 3.1: malloc(SIZE); print "malloc(SIZE): mmap, chunk N" (or
+         * heap); free() the block; then print the threshold measured after
+         * the free, with print_threshold("after free:", ...). */
         (void)size;
     }
     free(first);

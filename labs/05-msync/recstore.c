@@ -61,7 +61,8 @@ static struct store open_store(const char *path, bool writable)
 
     /* TODO 2.3: refuse a file that is empty or not a whole number of records
      * (someone else's file, or a store cut short), before mapping it. Say its
-     * size in bytes: "data is 250 bytes: not a whole number of 100-byte records". */
+     * size in bytes:
+     * "data is 250 bytes: not a whole number of 100-byte records". */
 
     struct store s = {.path = path, .size = (size_t)st.st_size, .nrec = st.st_size / REC_SIZE};
     s.map = mmap(NULL, s.size, prot, MAP_SHARED, fd, 0);

@@ -32,10 +32,11 @@
 struct header {
     char magic[8];      /* "RSTORE10" */
     uint64_t capacity;  /* slots in the file */
-    uint64_t committed; /* the commit mark: slots 0 .. committed - 1 are committed */
+    uint64_t committed; /* the commit mark: slots 0 .. committed - 1 are in */
 };
 
-struct slot {            /* 200 bytes: 20 slots and a part of the 21st in a page */
+/* 200 bytes: 20 slots and a part of the 21st in a page */
+struct slot {
     uint64_t seq;        /* slot i holds seq i + 1; 0: never written */
     uint32_t key;        /* the record */
     uint32_t len;        /* bytes of text */

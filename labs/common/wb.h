@@ -38,9 +38,12 @@ __attribute__((noreturn)) static inline void wb_vexit(int status, int errnum, co
     exit(status);
 }
 
+/* die() and fail() never return, and take printf()'s arguments. */
+#define WB_EXITS_PRINTF __attribute__((noreturn, format(printf, 1, 2)))
+
 /* A system call failed: report it with errno's text and name, e.g.
  * "mcat: mmap data.bin: Permission denied (EACCES)", and exit 1. */
-__attribute__((noreturn, format(printf, 1, 2))) static inline void die(const char *fmt, ...)
+WB_EXITS_PRINTF static inline void die(const char *fmt, ...)
 {
     int errnum = errno;
     va_list ap;
@@ -49,7 +52,7 @@ __attribute__((noreturn, format(printf, 1, 2))) static inline void die(const cha
 }
 
 /* Something other than a system call is wrong (bad input): report it, exit 1. */
-__attribute__((noreturn, format(printf, 1, 2))) static inline void fail(const char *fmt, ...)
+WB_EXITS_PRINTF static inline void fail(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);

@@ -22,9 +22,9 @@ int main(int argc, char *argv[])
     const char *text = argv[4];
     size_t n = strlen(text);
 
-    /* TODO 1.2: choose the mapping's flag for the mode, and how to open the file:
-     * a shared writable mapping needs a descriptor opened for writing; a private
-     * one does not, because its writes never go back to the file. */
+    /* TODO 1.2: choose the mapping's flag for the mode, and how to open the
+     * file: a shared writable mapping needs a descriptor opened for writing;
+     * a private one does not, because its writes never go back to the file. */
     //@solution
     int flags = shared ? MAP_SHARED : MAP_PRIVATE;
     int oflags = shared ? O_RDWR : O_RDONLY;

@@ -48,7 +48,8 @@ int main(int argc, char *argv[])
     // (void)start;
     //@end
 
-    /* The mapping holds its own reference to the file: the descriptor can go. */
+    /* The mapping holds its own reference to the file: the descriptor can
+     * go. */
     if (close(fd) < 0)
         die("close %s", path);
 

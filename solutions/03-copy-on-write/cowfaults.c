@@ -52,8 +52,8 @@ static void child(char *map, size_t pages, struct channel *ch)
     printf("child: faults writing %zu pages: %ld\n", pages, write_faults);
     channel_tell(ch);
     channel_wait(ch);
-    printf("child: sees the parent's writes in %zu of %zu pages\n", pages_with(map, pages, 'Q'),
-           pages);
+    size_t n = pages_with(map, pages, 'Q');
+    printf("child: sees the parent's writes in %zu of %zu pages\n", n, pages);
     fflush(stdout);
 }
 
@@ -63,8 +63,8 @@ static void parent(char *map, size_t pages, struct channel *ch)
     long write_faults = 0;
 
     channel_wait(ch); /* the child's turn first */
-    printf("parent: sees the child's writes in %zu of %zu pages\n", pages_with(map, pages, 'C'),
-           pages);
+    size_t n = pages_with(map, pages, 'C');
+    printf("parent: sees the child's writes in %zu of %zu pages\n", n, pages);
 
     /* TODO 2.2: count the minor faults of writing 'Q' into every page. */
     //@solution

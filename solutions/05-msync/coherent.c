@@ -41,7 +41,8 @@ static void signal_to(int fd)
 static void child(const char *path, size_t size, off_t off, const char *inherited, int ready,
                   int go)
 {
-    const char *view = inherited; /* fork() gave the child the parent's mapping */
+    /* fork() gave the child the parent's mapping */
+    const char *view = inherited;
     /* TODO 1.2: a mapping inherited from the parent proves nothing (it is the
      * parent's own mapping). Give the child one of its own: open FILE again
      * (read-only is enough), map it with mmap(), and point VIEW at it. */

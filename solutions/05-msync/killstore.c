@@ -45,7 +45,8 @@ int main(int argc, char *argv[])
      * flushes it. Whoever reads this line knows the store is done. */
     char line[160];
     int len = snprintf(line, sizeof line,
-                       "killstore %ld: stored %zu bytes at %lld, waiting for a signal\n",
+                       "killstore %ld: stored %zu bytes at %lld, "
+                       "waiting for a signal\n",
                        (long)getpid(), n, (long long)off);
     write_all(STDOUT_FILENO, line, (size_t)len);
     for (;;)

@@ -71,7 +71,8 @@ static struct store open_store(const char *path, bool writable)
 
     /* TODO 2.3: refuse a file that is empty or not a whole number of records
      * (someone else's file, or a store cut short), before mapping it. Say its
-     * size in bytes: "data is 250 bytes: not a whole number of 100-byte records". */
+     * size in bytes:
+     * "data is 250 bytes: not a whole number of 100-byte records". */
     //@solution
     if (st.st_size == 0 || st.st_size % REC_SIZE != 0)
         fail("%s is %lld bytes: not a whole number of %d-byte records", path, (long long)st.st_size,

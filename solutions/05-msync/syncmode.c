@@ -33,8 +33,9 @@ static const char *const modes[][2] = {
 static void flush(const char *mode, char *map, size_t len, int fd)
 {
     int r = 0;
-    /* TODO 3.1: for "async", "sync" and "invalidate", call msync() on the whole
-     * mapping with MS_ASYNC, MS_SYNC or MS_INVALIDATE, and put its result in R. */
+    /* TODO 3.1: for "async", "sync" and "invalidate", call msync() on the
+     * whole mapping with MS_ASYNC, MS_SYNC or MS_INVALIDATE, and put its
+     * result in R. */
     //@solution
     if (strcmp(mode, "async") == 0)
         r = msync(map, len, MS_ASYNC);
@@ -53,7 +54,8 @@ static void flush(const char *mode, char *map, size_t len, int fd)
     //@starter
     // (void)fd;
     //@end
-    /* Given: the mistake that task 2.6 warns about, an address inside a page. */
+    /* Given: the mistake that task 2.6 warns about, an address inside a
+     * page. */
     if (strcmp(mode, "unaligned") == 0)
         r = msync(map + 100, len - 100, MS_SYNC);
     /* Given: MS_INVALIDATE on pages locked in memory (EBUSY). */
