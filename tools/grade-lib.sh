@@ -46,16 +46,15 @@ tree_hash() {
     (cd "$1" && find . -path ./build -prune -o -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -c1-64)
 }
 
-# cache_key ID TREE [DIR]: lab ID's key, from its editable files in TREE (and the files of DIR).
+# cache_key ID TREE FILES [DIR]: lab ID's key, from its editable files in TREE
+# (FILES: tools/wb.py editable --labs of TREE) and the files of DIR.
 cache_key() {
-    local where
-    where=$("$GRADE_ROOT/tools/wb.py" tree "$1" labs)/
     {
         echo "lab $1 tree $GRADE_TREE_HASH euid $((EUID == 0)) sandbox ${GRADE_SANDBOX_MODE:-}"
         env | grep -E '^GRADE_(CPU|MEM_MB|FSIZE_MB|NOFILE|NPROC|DISK_MB|INODES|SHM_MB|TEST_TIMEOUT|LAB_TIMEOUT|MAX_FILE_KB|MAX_LINES|MAX_LINE)=' | sort
         uname -r; ls /lib/modules 2>/dev/null
-        "$GRADE_ROOT/tools/wb.py" editable "$2" | grep -F "$where" | (cd "$2" && xargs -r sha256sum)
-        [[ ! -d ${3:-} ]] || tree_hash "$3"
+        awk -F'\t' -v id="$1" '$1 == id { print $2 }' "$3" | (cd "$2" && xargs -r sha256sum)
+        [[ ! -d ${4:-} ]] || tree_hash "$4"
     } | sha256sum | cut -c1-64
 }
 

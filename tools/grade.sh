@@ -65,6 +65,7 @@ mkdir -p "$work/tree/build"
 (cd "$root" && tools/dist.sh --list | grep -Ev '^(book/|tools/(grade|grade-class|grade-sandbox|grade-bench|gradescope|dist)\.sh$)' |
     tar -cf - --no-recursion -T -) | tar -xf - -C "$work/tree"
 GRADE_TREE_HASH=$(tree_hash "$work/tree") # before the student's files: part of each lab's cache key
+"$root/tools/wb.py" editable --labs "$work/tree" >"$work/lab-files"
 
 # The submission, copied where the sandbox may read it: a file as it is; of a
 # directory, its regular files and links only (never what a link points to),
@@ -149,8 +150,8 @@ while IFS=$'\t' read -r id dir _; do
     bats=$work/tree/tests/$dir.bats
     [[ -f $bats ]] || continue
     run=$work/lab-$id start=$EPOCHREALTIME status=0
-    key=$(cache_key "$id" "$work/tree" "$work/annoy")
-    if cache_get "$key" "$out" "$dir" "$id"; then printf '%s\t%s\n' "$id" "$(since "$start")" >>"$out/timing.tsv"; continue; fi
+    key=$(cache_key "$id" "$work/tree" "$work/lab-files" "$work/annoy")
+    if cache_get "$key" "$out" "$dir" "$id"; then printf '%s\t%s\treused\n' "$id" "$(since "$start")" >>"$out/timing.tsv"; continue; fi
     touch "$out/notes.txt" && notes_before=$(wc -l <"$out/notes.txt")
     "$root/tools/grade-sandbox.sh" --slot "$slot" --tree "$work/tree" --timeout "$(lab_limit "$id" timeout "$GRADE_LAB_TIMEOUT")" \
         --mem "$(lab_limit "$id" memory "$GRADE_MEM_MB")" --env LABS=labs --env LAB="$id" --env BUILD=/work/build \

@@ -16,14 +16,11 @@ a version manager's shim in front of python3 can cost a second a call.
 Exit status: 0 done, 1 a negative answer (no such lab, a check failed), 2 bad input.
 """
 
-import csv
 import io
 import json
 import os
 import re
 import sys
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from pathlib import Path
 
 try:
@@ -41,27 +38,20 @@ class WbError(Exception):
 # ---------------------------------------------------------------------------
 # The manifest
 
-@dataclass
 class Task:
-    lab: str
-    id: str
-    title: str
-    points: int
-    hint: str
-    hint2: str = ""     # the second hint, shown after HINT2_AFTER failed checks of the task
+    def __init__(self, lab, id, title, points, hint, hint2=""):
+        self.lab, self.id, self.title, self.points, self.hint = lab, id, title, points, hint
+        self.hint2 = hint2  # the second hint, shown after HINT2_AFTER failed checks of the task
 
 
-@dataclass
 class Lab:
-    id: str
-    dir: str
-    title: str
-    tree: str = ""      # where the lab's files live when not in labs/DIR (kernel-lab)
-    vm: bool = False    # its tests run in Debian's kernel under QEMU: no valgrind pass
-    memory: int = 0     # the grader's limits for the lab (0: the grader's default)
-    timeout: int = 0
-    visibility: str = "visible"     # when Gradescope shows the lab's tests to students
-    tasks: list = field(default_factory=list)
+    def __init__(self, id, dir, title, tree="", vm=False, memory=0, timeout=0, visibility="visible", tasks=None):
+        self.id, self.dir, self.title = id, dir, title
+        self.tree = tree    # where the lab's files live when not in labs/DIR (kernel-lab)
+        self.vm = vm        # its tests run in Debian's kernel under QEMU: no valgrind pass
+        self.memory, self.timeout = memory, timeout  # the grader's limits for the lab (0: its default)
+        self.visibility = visibility  # when Gradescope shows the lab's tests to students
+        self.tasks = tasks if tasks is not None else []
 
     def path(self, base="labs"):
         """Where this lab's files are in the tree BASE: labs (the student's tree),
@@ -237,14 +227,11 @@ TAP_RESULT = re.compile(r"^(not )?ok ([0-9]+) (.*)$")
 BATS_NOISE = re.compile(r"^ *\(?(in test file|from function) |^  `.*. failed$")
 
 
-@dataclass
 class TapResult:
-    number: int
-    name: str
-    ok: bool
-    skip: bool = False
-    timeout: str = ""           # seconds, when bats stopped the test
-    lines: list = field(default_factory=list)   # its "# " lines, bats' own left out
+    def __init__(self, number, name, ok, skip=False, timeout=""):
+        self.number, self.name, self.ok, self.skip = number, name, ok, skip
+        self.timeout = timeout  # seconds, when bats stopped the test
+        self.lines = []         # its "# " lines, bats' own left out
 
 
 def read_tap(text):
@@ -551,7 +538,7 @@ def grade_reports(outdir, name, labs, notes):
     seconds = None
     if timing.exists():
         seconds = round(sum(float(line.split("\t")[1]) for line in timing.read_text(encoding="utf-8").splitlines()
-                            if line.count("\t") == 1))
+                            if "\t" in line))
     write_json(outdir / "results.json", gradescope(graded, notes, seconds))
     write_json(outdir / "prairielearn.json", prairielearn(graded, notes))
     (outdir / "junit.xml").write_bytes(junit(name, graded))
@@ -673,6 +660,7 @@ def task_result(results, task, out=sys.stdout):
 
 
 def junit(name, graded):
+    import xml.etree.ElementTree as ET  # here: each tool's call starts Python anew, and most need no XML
     every = [t for _, r in graded for t in r["tests"]]
     top = ET.Element("testsuites", name=for_xml(name), tests=str(len(every)),
                      failures=str(sum(t["status"] == "fail" for t in every)))
@@ -713,6 +701,7 @@ def tap_of(graded):
 def class_csv(outdir, labs, out):
     """grades.csv of a class: one row per graded student (a directory of OUTDIR
     with a results.json), the points of each lab, the total."""
+    import csv  # here, as for XML
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["id"] + [f"lab{lab.id}" for lab in labs] + ["total"])
     rows = 0
@@ -958,7 +947,8 @@ USAGE = """usage: tools/wb.py COMMAND ...
   tree ID BASE                  where lab ID's files are in the tree BASE (labs, solutions, ...)
   deps [ID...]                  the tools/deps.sh groups those labs (default all) need
   build-dir LABS                where the programs of the tree LABS are built
-  editable ROOT                 the files a student may change, in the tree ROOT
+  editable [--labs] ROOT        the files a student may change, in the tree ROOT
+                                (--labs: each as LAB<TAB>PATH)
   tests BATS [SEL]              NAME<TAB>TASK<TAB>POINTS of each test of a bats file
                                 SEL: --task T (that task's tests), --other T (the rest)
   join ID TAP BATS OUT.json [SEL [--merge]]
@@ -1059,14 +1049,14 @@ def main(argv):
         p(" ".join(dict.fromkeys(g for lab in chosen for g in lab.deps())))
     elif cmd == "build-dir" and len(args) == 1:
         p(build_dir(args[0]))
-    elif cmd == "editable" and len(args) == 1:
-        root = Path(args[0])
+    elif cmd == "editable" and (len(args) == 1 or len(args) == 2 and args[0] == "--labs"):
+        root = Path(args[-1])
         for lab in labs:
             d = Path(lab.path(root / "labs"))
             for f in sorted(d.glob("*.[ch]")):
                 if (f.is_file() and not f.is_symlink() and re.fullmatch(r"[A-Za-z0-9._-]+", f.name)
                         and TODO_RE.search(f.read_text(encoding="utf-8", errors="replace"))):
-                    p(f.relative_to(root).as_posix())
+                    p(f"{lab.id}\t{f.relative_to(root).as_posix()}" if args[0] == "--labs" else f.relative_to(root).as_posix())
     elif cmd == "tests" and args:
         opts, args = _options(args, ("--task", "--other"))
         if len(args) != 1:
