@@ -135,7 +135,7 @@ print(r["message"])' <<<"$output"
     cp -r "$T/sol" "$T/class/dave"
     sed -i 's/\<len\>/length_/g; s/\<map\>/region_/g' "$T"/class/dave/labs/01-mmap-flags/*.c
     cp "$T/starter/labs/01-mmap-flags/mcat.c" "$T/class/dave/labs/01-mmap-flags/"
-    run env GRADE_JOBS=1 "$ROOT/tools/grade-class.sh" "$T/class" "$T/out"
+    run env GRADE_JOBS=1 GRADE_CACHE="$T/class-cache" "$ROOT/tools/grade-class.sh" "$T/class" "$T/out"
     assert_success
     # bob's lab: alice's results, with a note
     grep -q 'lab 01: graded before with the same files' "$T/out/bob/summary.txt"
