@@ -55,7 +55,8 @@ cat "$tmp"/out/*/timing.tsv | awk -F'\t' -v n="$n" -v vm=" $vm" '
     $3 == "reused" { r += $2; rn++; next }
     $1 == "unpack" { u += $2; next }
     { kind = index(vm, " " $1 " ") ? "in a VM" : "user-space"; t[kind] += $2; c[$1]++; lt[$1] += $2 }
-    END { printf "  per submission: reading it %.1f s; labs graded: user-space %.1f s, in a VM (%s) %.1f s; %d labs reused, %.2f s each\n",
-                 u / n, t["user-space"] / n, vm, t["in a VM"] / n, rn, rn ? r / rn : 0
+    END { names = vm; gsub(/^ +| +$/, "", names)
+          printf "  per submission: reading it %.1f s; labs graded: user-space %.1f s, in a VM (labs %s) %.1f s; %d labs reused, %.2f s each\n",
+                 u / n, t["user-space"] / n, names, t["in a VM"] / n, rn, rn ? r / rn : 0
           for (l in lt) printf "    lab %s: %.1f s per grading (%d graded)\n", l, lt[l] / c[l], c[l] | "sort" }'
 awk -F, 'NR > 1 { s[$NF]++ } END { for (k in s) printf "  %d submissions scored %s\n", s[k], k }' "$tmp/out/grades.csv" | sort -k4 -n
