@@ -13,6 +13,7 @@
 #   make grade SUBMISSION=path        grade one student (tree, .tar.gz/.zip, git bundle)
 #   make grade-class SUBMISSIONS=dir  a whole class: build/grade-class/grades.csv
 #   make gradescope     build/gradescope/autograder.zip
+#   make classroom      build/classroom/mmap-workbook: a GitHub Classroom template (PrairieLearn: tools/prairielearn.sh)
 #   make bench-grade    N=20: submissions graded per minute
 #   make bench LAB=NN   a lab's benchmark: a table of ratios and a figure (build/bench/)
 #   make soak N=50      the solutions' tests N times, root and not, under load
@@ -31,7 +32,7 @@ LDLIBS ?= -lm
 
 export LABS LAB TASK
 
-.PHONY: all check watch test book deps build starters clean help dist grade grade-class gradescope bench-grade bench bench-check soak
+.PHONY: all check watch test book deps build starters clean help dist grade grade-class gradescope classroom bench-grade bench bench-check soak
 .SECONDEXPANSION:
 
 all: check
@@ -80,13 +81,18 @@ grade:
 	@tools/deps.sh core kernel grader
 	@tools/grade.sh $(SUBMISSION)
 
+# gnuplot draws the class's pass rate per task: a help, not a need.
 grade-class:
 	@tools/deps.sh core kernel grader
+	@tools/deps.sh --optional bench
 	@tools/grade-class.sh $(SUBMISSIONS)
 
 gradescope:
 	@tools/deps.sh grader
 	@tools/gradescope.sh
+
+classroom:
+	@tools/classroom.sh
 
 soak:
 	@tools/deps.sh core soak $$(tools/wb.py deps $(LAB))

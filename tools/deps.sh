@@ -19,9 +19,9 @@ declare -A group=(
     [bench]="gnuplot-nox"
     [soak]="stress-ng"
     [watch]="inotify-tools"
-    [dev]="tmux clangd inotify-tools"
+    [dev]="tmux clangd inotify-tools python3-yaml"
     [kernel]="KIMAGE KHEADERS qemu-system-x86 busybox-static cpio xz-utils"
-    [grader]="bubblewrap zip unzip git procps libxml2-utils"
+    [grader]="bubblewrap zip unzip git procps libxml2-utils similarity-tester"
 )
 order=(core book bookcheck kernel grader bench soak watch dev)
 optional=false

@@ -11,6 +11,9 @@
 # the grader could not grade (not one it graded at 0) is logged in
 # OUTDIR/ID.failed and tried again next time. Then OUTDIR/grades.csv: one row
 # per student, id, the points of each lab, total. LAB="NN ..." grades those labs.
+# And the class analytics (class_analytics below): task-rates.txt (each task's
+# pass rate, lowest first), task-rates.svg (its figure, with gnuplot) and
+# similarity.txt (students whose own code is alike, with sim_c).
 # Exit 0 when every submission has its result.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -37,6 +40,57 @@ if [[ ${1:-} == --one ]]; then
     fi
     exit 0
 fi
+
+# class_analytics OUTDIR: what the class struggled with, and who wrote alike.
+#  - OUTDIR/task-rates.txt and .tsv (tools/wb.py class-tasks): each task's pass
+#    rate among the students graded; task-rates.svg, their figure (gnuplot).
+#  - OUTDIR/similarity.txt: for each editable file, the students' own lines
+#    (the starter's left out: GNU diff's new lines) compared pair by pair by
+#    Debian's sim_c (tokens, so renamed variables still match); pairs alike in
+#    at least GRADE_SIM_PERCENT (50) % of their own code, the pairs alike in
+#    the most files first. A lead for the instructor to read, not a verdict.
+class_analytics() {
+    local out=$1 tmp f d i ids=()
+    "$root/tools/wb.py" class-tasks "$out"
+    if command -v gnuplot >/dev/null; then
+        (cd "$out" && gnuplot -e "set terminal svg size 1000,420 dynamic; set output 'task-rates.svg'; \
+            set title 'Students who pass each task (%)'; set yrange [0:100]; set ylabel '%'; set xlabel 'lab:task'; set grid ytics; \
+            set style fill solid 0.6; set boxwidth 0.8; set xtics rotate by 90 right font ',8'; \
+            plot 'task-rates.tsv' using 1:3:xtic(2) with boxes notitle" 2>task-rates.gnuplot.log) &&
+            rm -f "$out/task-rates.gnuplot.log"
+    fi
+    command -v sim_c >/dev/null || { echo "(no sim_c: tools/deps.sh grader installs it)" >"$out/similarity.txt"; return; }
+    tmp=$(mktemp -d)
+    mapfile -t ids < <(find "$out" -mindepth 2 -maxdepth 2 -name results.json -printf '%h\n' | sed 's|.*/||' | sort)
+    for i in "${!ids[@]}"; do printf '%s\t%s\n' "$i" "${ids[$i]}"; done >"$tmp/ids"
+    : >"$tmp/pairs"
+    while IFS= read -r f; do
+        rm -rf "$tmp/f" && mkdir "$tmp/f"
+        for i in "${!ids[@]}"; do
+            d=$out/${ids[$i]}/files/$f
+            if [[ ! -f $d ]] || cmp -s "$d" "$root/$f"; then continue; fi
+            diff --unchanged-line-format= --old-line-format= --new-line-format='%L' "$root/$f" "$d" >"$tmp/f/s$i.c" || true
+        done
+        (($(find "$tmp/f" -name '*.c' | wc -l) >= 2)) || continue
+        (cd "$tmp/f" && sim_c -p -s -e -t"${GRADE_SIM_PERCENT:-50}" s*.c 2>/dev/null) |
+            sed -n "s|^s\([0-9]*\)\.c consists for \([0-9]*\) % of s\([0-9]*\)\.c material\$|\1\t\3\t\2\t$f|p" >>"$tmp/pairs"
+    done < <("$root/tools/wb.py" editable "$root")
+    {
+        echo "Students whose own code (the starter's lines left out) is at least ${GRADE_SIM_PERCENT:-50} % alike (sim_c), the most files first."
+        echo "A lead to read, not a verdict: short tasks have few ways to be right."
+        echo
+        [[ -s $tmp/pairs ]] || echo "(no such pair)"
+        # Each pair once, each file with the larger of its two percentages: one
+        # line per pair (its files joined by \r) to sort, then a line per file.
+        awk -F'\t' 'FILENAME == ARGV[1] { id[$1] = $2; next }
+            { a = $1 < $2 ? $1 : $2; b = $1 < $2 ? $2 : $1; k = a SUBSEP b SUBSEP $4
+              if (!(k in pct) || $3 > pct[k]) pct[k] = $3 }
+            END { for (k in pct) { split(k, x, SUBSEP); p = x[1] SUBSEP x[2]; n[p]++; l[p] = l[p] sprintf("\r    %3d%% %s", pct[k], x[3]) }
+                  for (p in n) { split(p, x, SUBSEP); printf "%d\t%s and %s: alike in %d files%s\n", n[p], id[x[1]], id[x[2]], n[p], l[p] } }' \
+            "$tmp/ids" "$tmp/pairs" | sort -t$'\t' -k1,1nr -k2,2 | cut -f2- | tr '\r' '\n'
+    } >"$out/similarity.txt"
+    rm -rf "$tmp"
+}
 
 [[ $# -ge 1 && -d $1 ]] || { echo "usage: tools/grade-class.sh SUBMISSIONS-DIR [OUTDIR]   (make grade-class SUBMISSIONS=dir)" >&2; exit 2; }
 subs=$(realpath "$1") out=${2:-$root/build/grade-class}
@@ -66,7 +120,9 @@ elapsed=$((SECONDS - start))
 
 # grades.csv from every complete result (tools/wb.py: a real CSV writer).
 "$root/tools/wb.py" class-csv "$out" >"$out/grades.csv.new" && mv -f "$out/grades.csv.new" "$out/grades.csv"
+class_analytics "$out" || echo "grade-class: the class analytics failed (the grades stand)" >&2
 failed=$(find "$out" -maxdepth 1 -name '*.failed' | wc -l)
 graded=$(find "$out" -mindepth 2 -maxdepth 2 -name results.json | wc -l)
 echo "grade-class: $graded of $count graded ($failed not graded) in ${elapsed} s; $out/grades.csv"
+echo "  the class: $out/task-rates.txt$([[ ! -f $out/task-rates.svg ]] || echo ", task-rates.svg"), $out/similarity.txt"
 ((graded >= count))

@@ -32,3 +32,49 @@ safe_copy() {
     [[ $real == "$(realpath -s -m -- "$1")" && -f $real ]] || return 1
     head -c "$3" -- "$real" | tr -d '\000' | iconv -f UTF-8 -t UTF-8 -c >"$2" || true
 }
+
+# The cache of graded labs: identical inputs (an untouched starter lab, a
+# resubmission) are graded once. GRADE_CACHE is its directory (default
+# build/grade-cache of the grader; empty: no cache), only the grader's. A lab's
+# key is a hash of all that decides its results: its editable files as graded,
+# the grader's tree (GRADE_TREE_HASH: tests, tools, manifest), the limits, the
+# kernels there are. Only a test run that ended by itself is stored.
+: "${GRADE_CACHE=$GRADE_ROOT/build/grade-cache}"
+
+# tree_hash DIR: a hash of every file of the tree DIR but its build/.
+tree_hash() {
+    (cd "$1" && find . -path ./build -prune -o -type f -print0 | sort -z | xargs -0 -r sha256sum | sha256sum | cut -c1-64)
+}
+
+# cache_key ID TREE FILES [DIR]: lab ID's key, from its editable files in TREE
+# (FILES: tools/wb.py editable --labs of TREE) and the files of DIR.
+cache_key() {
+    {
+        echo "lab $1 tree $GRADE_TREE_HASH euid $((EUID == 0)) sandbox ${GRADE_SANDBOX_MODE:-}"
+        env | grep -E '^GRADE_(CPU|MEM_MB|FSIZE_MB|NOFILE|NPROC|DISK_MB|INODES|SHM_MB|TEST_TIMEOUT|LAB_TIMEOUT|MAX_FILE_KB|MAX_LINES|MAX_LINE)=' | sort
+        uname -r; ls /lib/modules 2>/dev/null
+        awk -F'\t' -v id="$1" '$1 == id { print $2 }' "$3" | (cd "$2" && xargs -r sha256sum)
+        [[ ! -d ${4:-} ]] || tree_hash "$4"
+    } | sha256sum | cut -c1-64
+}
+
+# cache_get KEY OUT DIR ID: the stored results of the lab (DIR.json, .tap, .log
+# in OUT/labs, its notes added to OUT/notes.txt); 1 when there are none.
+cache_get() {
+    local c=$GRADE_CACHE/$1
+    [[ -n $GRADE_CACHE && -s $c/$3.json ]] || return 1
+    cp "$c/$3".{json,tap,log} "$2/labs/"
+    cat "$c/notes" >>"$2/notes.txt"
+    echo "lab $4: graded before with the same files (a resubmission, or an untouched lab): its results are reused" >>"$2/notes.txt"
+}
+
+# cache_put KEY OUT DIR NOTES: store the lab's results and its notes (a file).
+cache_put() {
+    [[ -n $GRADE_CACHE && ! -e $GRADE_CACHE/$1 ]] || return 0
+    local tmp
+    mkdir -p "$GRADE_CACHE" && chmod 700 "$GRADE_CACHE"
+    tmp=$(mktemp -d "$GRADE_CACHE/.new.XXXXXX") || return 0
+    if ! { cp "$2/labs/$3".{json,tap,log} "$tmp/" && cp "$4" "$tmp/notes" && mv -T "$tmp" "$GRADE_CACHE/$1"; } 2>/dev/null; then
+        rm -rf "$tmp" # another job stored it first
+    fi
+}

@@ -64,6 +64,8 @@ GRADE_SANDBOX_MODE=$("$root/tools/grade-sandbox.sh" --probe) || exit 3
 mkdir -p "$work/tree/build"
 (cd "$root" && tools/dist.sh --list | grep -Ev '^(book/|tools/(grade|grade-class|grade-sandbox|grade-bench|gradescope|dist)\.sh$)' |
     tar -cf - --no-recursion -T -) | tar -xf - -C "$work/tree"
+GRADE_TREE_HASH=$(tree_hash "$work/tree") # before the student's files: part of each lab's cache key
+"$root/tools/wb.py" editable --labs "$work/tree" >"$work/lab-files"
 
 # The submission, copied where the sandbox may read it: a file as it is; of a
 # directory, its regular files and links only (never what a link points to),
@@ -110,6 +112,9 @@ while IFS= read -r f; do
 done < <(printf '%s\n' "${editable[@]}")
 rm -f "$work/new"
 touch "$work/missing" "$work/changed"
+# The student's editable files as graded (for the instructor, and grade-class's similarity report).
+rm -rf "$out/files" && mkdir "$out/files"
+printf '%s\n' "${editable[@]}" | grep -vxF -f "$work/missing" | (cd "$work/tree" && xargs -r cp --parents -t "$out/files")
 while IFS=$'\t' read -r id dir _; do
     where=$($wb tree "$id" labs)/ # the lab's files, relative to the tree
     mapfile -t gone < <(grep -F "$where" "$work/missing" | sed "s|^$where||")
@@ -145,6 +150,9 @@ while IFS=$'\t' read -r id dir _; do
     bats=$work/tree/tests/$dir.bats
     [[ -f $bats ]] || continue
     run=$work/lab-$id start=$EPOCHREALTIME status=0
+    key=$(cache_key "$id" "$work/tree" "$work/lab-files" "$work/annoy")
+    if cache_get "$key" "$out" "$dir" "$id"; then printf '%s\t%s\treused\n' "$id" "$(since "$start")" >>"$out/timing.tsv"; continue; fi
+    touch "$out/notes.txt" && notes_before=$(wc -l <"$out/notes.txt")
     "$root/tools/grade-sandbox.sh" --slot "$slot" --tree "$work/tree" --timeout "$(lab_limit "$id" timeout "$GRADE_LAB_TIMEOUT")" \
         --mem "$(lab_limit "$id" memory "$GRADE_MEM_MB")" --env LABS=labs --env LAB="$id" --env BUILD=/work/build \
         --env RESULTS=/work/results --env BATS_LIB_PATH=/usr/lib/bats --env BATS_TEST_TIMEOUT="$GRADE_TEST_TIMEOUT" \
@@ -171,6 +179,10 @@ while IFS=$'\t' read -r id dir _; do
     fi
     chmod -R u+rwX "$run" 2>/dev/null || true
     rm -rf "$run" "$work/json"
+    if ((status <= 1)); then # a run that ended by itself: its results, for the same inputs next time
+        tail -n +$((notes_before + 1)) "$out/notes.txt" 2>/dev/null | grep "^lab $id:" >"$work/lab-notes" || true
+        cache_put "$key" "$out" "$dir" "$work/lab-notes"
+    fi
 done <<<"$labs"
 
 LAB=$(cut -f1 <<<"$labs" | paste -sd' ') $wb report "$out" "$name"

@@ -10,8 +10,15 @@
 # /autograder/results/results.json). Gradescope unzips it into
 # /autograder/source. AUTOGRADER=DIR runs it with DIR in place of /autograder
 # (tests/tools/grader.bats does, to check the layout).
+# What students see of each lab's tests, and when: its `visibility` in
+# course.toml (visible, after_due_date, after_published, hidden). Each test has
+# its own time limit (GRADE_TEST_TIMEOUT), each lab its own (its `timeout`):
+# Gradescope's own limit for the whole run must be above their sum (printed).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+GRADE_ROOT=$root
+# shellcheck source=tools/grade-lib.sh
+source "$root/tools/grade-lib.sh"
 out=${1:-$root/build/gradescope/autograder.zip}
 mkdir -p "$(dirname "$out")"
 out=$(realpath "$out")
@@ -30,6 +37,9 @@ tools/deps.sh core grader # python3 first: tools/wb.py reads the manifest
 groups=$(tools/wb.py deps)
 echo "setup: package groups: core grader $groups"
 tools/deps.sh $groups
+# Lab 09's oracle is built from annoy's headers, a Debian package's: fetched
+# now, as the grading sandbox has no network.
+tools/annoy-headers.sh
 EOF
 
 cat >"$stage/run_autograder" <<'EOF'
@@ -51,4 +61,10 @@ chmod 755 "$stage/setup.sh" "$stage/run_autograder"
 
 rm -f "$out"
 (cd "$stage" && zip -qr -X "$out" .)
+# The longest a submission can take: every lab to its time limit.
+worst=0
+while IFS=$'\t' read -r id _; do
+    worst=$((worst + $(lab_limit "$id" timeout "$GRADE_LAB_TIMEOUT")))
+done < <("$root/tools/wb.py" labs)
 echo "gradescope: $out ($(unzip -Z1 "$out" | wc -l) files): upload it as the autograder (a base image with bats >= 1.8, e.g. Ubuntu 24.04)"
+echo "  each test stops after $GRADE_TEST_TIMEOUT s, each lab after its limit: a run with every lab at its limit takes $(((worst + 59) / 60)) minutes: set Gradescope's autograder timeout above that"

@@ -16,14 +16,11 @@ a version manager's shim in front of python3 can cost a second a call.
 Exit status: 0 done, 1 a negative answer (no such lab, a check failed), 2 bad input.
 """
 
-import csv
 import io
 import json
 import os
 import re
 import sys
-import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
 from pathlib import Path
 
 try:
@@ -41,26 +38,20 @@ class WbError(Exception):
 # ---------------------------------------------------------------------------
 # The manifest
 
-@dataclass
 class Task:
-    lab: str
-    id: str
-    title: str
-    points: int
-    hint: str
-    hint2: str = ""     # the second hint, shown after HINT2_AFTER failed checks of the task
+    def __init__(self, lab, id, title, points, hint, hint2=""):
+        self.lab, self.id, self.title, self.points, self.hint = lab, id, title, points, hint
+        self.hint2 = hint2  # the second hint, shown after HINT2_AFTER failed checks of the task
 
 
-@dataclass
 class Lab:
-    id: str
-    dir: str
-    title: str
-    tree: str = ""      # where the lab's files live when not in labs/DIR (kernel-lab)
-    vm: bool = False    # its tests run in Debian's kernel under QEMU: no valgrind pass
-    memory: int = 0     # the grader's limits for the lab (0: the grader's default)
-    timeout: int = 0
-    tasks: list = field(default_factory=list)
+    def __init__(self, id, dir, title, tree="", vm=False, memory=0, timeout=0, visibility="visible", tasks=None):
+        self.id, self.dir, self.title = id, dir, title
+        self.tree = tree    # where the lab's files live when not in labs/DIR (kernel-lab)
+        self.vm = vm        # its tests run in Debian's kernel under QEMU: no valgrind pass
+        self.memory, self.timeout = memory, timeout  # the grader's limits for the lab (0: its default)
+        self.visibility = visibility  # when Gradescope shows the lab's tests to students
+        self.tasks = tasks if tasks is not None else []
 
     def path(self, base="labs"):
         """Where this lab's files are in the tree BASE: labs (the student's tree),
@@ -80,7 +71,10 @@ class Lab:
 
 
 LAB_KEYS = {"id": str, "dir": str, "title": str, "tree": str, "vm": bool,
-            "memory": int, "timeout": int, "task": list}
+            "memory": int, "timeout": int, "visibility": str, "task": list}
+# Gradescope's visibility of a test: always, after the due date, once the
+# instructor publishes the grades, or never (then students do not see the total).
+VISIBILITY = ("visible", "after_due_date", "after_published", "hidden")
 TASK_KEYS = {"id": str, "title": str, "points": int, "hint": str, "hint2": str}
 REQUIRED_LAB = ("id", "dir", "title")
 REQUIRED_TASK = ("id", "title", "points", "hint")
@@ -160,6 +154,9 @@ def load_course(path=None):
             raise WbError(f"{at(i, None)('dir')}: {what}: dir must be ID-topic in lower case, like {t['id']}-some-topic")
         if "tree" in t and not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", t["tree"]):
             raise WbError(f"{at(i, None)('tree')}: {what}: tree must be one directory name")
+        if t.get("visibility", "visible") not in VISIBILITY:
+            raise WbError(f"{at(i, None)('visibility')}: {what}: visibility must be one of {', '.join(VISIBILITY)}, "
+                          f"not {t['visibility']!r}")
         for key in ("id", "dir"):
             if (key, t[key]) in seen:
                 raise WbError(f"{at(i, None)(key)}: {what}: {key} '{t[key]}' is also lab #{seen[(key, t[key])]}'s")
@@ -230,14 +227,11 @@ TAP_RESULT = re.compile(r"^(not )?ok ([0-9]+) (.*)$")
 BATS_NOISE = re.compile(r"^ *\(?(in test file|from function) |^  `.*. failed$")
 
 
-@dataclass
 class TapResult:
-    number: int
-    name: str
-    ok: bool
-    skip: bool = False
-    timeout: str = ""           # seconds, when bats stopped the test
-    lines: list = field(default_factory=list)   # its "# " lines, bats' own left out
+    def __init__(self, number, name, ok, skip=False, timeout=""):
+        self.number, self.name, self.ok, self.skip = number, name, ok, skip
+        self.timeout = timeout  # seconds, when bats stopped the test
+        self.lines = []         # its "# " lines, bats' own left out
 
 
 def read_tap(text):
@@ -563,14 +557,20 @@ def todo_file(tree, task):
 
 def grade_reports(outdir, name, labs, notes):
     """From OUTDIR/labs/DIR.json of the labs graded: summary.txt, results.json
-    (Gradescope), junit.xml, results.tap. No timestamps and no paths of this
+    (Gradescope), prairielearn.json, junit.xml, results.tap. No timestamps and no paths of this
     machine in any of them (they are compared as golden files)."""
     outdir = Path(outdir)
     graded = [(lab, read_results(outdir / "labs" / f"{lab.dir}.json"))
               for lab in labs if (outdir / "labs" / f"{lab.dir}.json").exists()]
     maxlines = int(os.environ.get("GRADE_SUMMARY_LINES", "8"))
     (outdir / "summary.txt").write_text(summary(name, graded, notes, maxlines), encoding="utf-8")
-    write_json(outdir / "results.json", gradescope(graded, notes))
+    timing = outdir / "timing.tsv"
+    seconds = None
+    if timing.exists():
+        seconds = round(sum(float(line.split("\t")[1]) for line in timing.read_text(encoding="utf-8").splitlines()
+                            if "\t" in line))
+    write_json(outdir / "results.json", gradescope(graded, notes, seconds))
+    write_json(outdir / "prairielearn.json", prairielearn(graded, notes))
     (outdir / "junit.xml").write_bytes(junit(name, graded))
     (outdir / "results.tap").write_text(tap_of(graded), encoding="utf-8")
 
@@ -613,20 +613,84 @@ def summary(name, graded, notes, maxlines=8):
     return "\n".join(out) + "\n"
 
 
-def gradescope(graded, notes):
+def md_text(s):
+    """Text that Markdown shows as it is, on one line: its markup escaped."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~&])", r"\\\1", for_terminal(s).replace("\n", " "))
+
+
+def md_code(s):
+    """Text in a Markdown code block, shown as it is whatever backticks it holds."""
+    s = for_terminal(s)
+    fence = "`" * max(3, 1 + max((len(m) for m in re.findall(r"`+", s)), default=0))
+    return f"{fence}text\n{s}\n{fence}"
+
+
+def gradescope(graded, notes, seconds=None):
+    """Gradescope's results.json: each test with its lab's task as its number,
+    lab and task as tags, its failure text as a Markdown code block, and its
+    lab's visibility (course.toml); the notes and each lab's points on top."""
     tests = []
     for lab, res in graded:
         for t in res["tests"]:
             tests.append({"name": for_terminal(f"Lab {lab.id}: {t['name']}"), "number": f"{lab.id}.{t['task']}",
                           "score": t["points"], "max_score": t["max"],
                           "status": "passed" if t["status"] == "pass" else "failed",
-                          "output": for_terminal(t["output"]), "tags": [f"lab {lab.id}", f"task {t['task']}"],
-                          "visibility": "visible"})
-    return {"score": sum(t["score"] for t in tests), "output": "".join(for_terminal(n) + "\n" for n in notes),
-            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+                          "output": md_code(t["output"]) if t["output"] else "",
+                          "tags": [f"lab {lab.id}", f"task {t['task']}"], "visibility": lab.visibility})
+    out = [f"- {md_text(n)}" for n in notes]
+    out += ["", "| Lab | Points | Tests passed |", "| --- | --- | --- |"] if graded else []
+    for lab, res in graded:
+        got, mx, npass, n = _totals(res["tests"])
+        out.append(f"| {lab.id} {md_text(lab.title)} | {got}/{mx} | {npass} of {n} |")
+    r = {"score": sum(t["score"] for t in tests), "output": "\n".join(out).strip("\n") + "\n", "output_format": "md",
+         "test_output_format": "md", "test_name_format": "text", "visibility": "visible",
+         "stdout_visibility": "hidden", "tests": tests}
+    if seconds is not None:
+        r["execution_time"] = seconds
+    return r
+
+
+# The first line of every failed test of a lab that does not build (tests/lib).
+NO_BUILD = re.compile(r"(lab \S+ does not compile|the driver \S+ does not build|\S+ does not build) ")
+
+
+def prairielearn(graded, notes):
+    """PrairieLearn's results.json (its external grader's): score 0-1, each test
+    with points and max_points. A submission none of whose labs builds is not
+    gradable (it costs the student no attempt), with the compiler's message."""
+    every = [(lab, t) for lab, r in graded for t in r["tests"]]
+    got, mx, npass, n = _totals([t for _, t in every])
+    titles = {(lab.id, t.id): t.title for lab, _ in graded for t in lab.tasks}
+    unbuilt = bool(every) and all(t["status"] == "fail" and NO_BUILD.match(t["output"]) for _, t in every)
+    tests = [{"name": for_terminal(f"Lab {lab.id}: {t['name']}"),
+              "description": for_terminal(f"Lab {lab.id}, task {t['task']}: {titles.get((lab.id, t['task']), '')}"),
+              "points": t["points"], "max_points": t["max"],
+              "message": "" if t["status"] == "pass" else for_terminal(t["output"].split("\n", 1)[0] or "failed"),
+              "output": for_terminal(t["output"])} for lab, t in every]
+    lines = [for_terminal(n) for n in notes]
+    if unbuilt:
+        first = next(t for _, t in every)
+        lines.insert(0, "The submission does not compile, so no test could run (this does not count as an attempt):")
+        lines.append(for_terminal(first["output"]))
+    else:
+        lines.insert(0, f"{got}/{mx} points ({npass} of {n} tests pass)")
+    return {"succeeded": True, "gradable": not unbuilt, "score": got / mx if mx and not unbuilt else 0,
+            "message": "\n".join(lines), "tests": [] if unbuilt else tests}
+
+
+def task_result(results, task, out=sys.stdout):
+    """One task's tests in a lab's results, each PASS or FAIL with its failure
+    text (GitHub Classroom shows this); True when all of them pass."""
+    mine = [t for t in results["tests"] if t["task"] == task]
+    for t in mine:
+        print(f"{'PASS' if t['status'] == 'pass' else 'FAIL'} {t['points']}/{t['max']} {for_terminal(t['name'])}", file=out)
+        if t["status"] == "fail" and t["output"]:
+            print("\n".join("    " + ln for ln in for_terminal(t["output"]).split("\n")), file=out)
+    return bool(mine) and all(t["status"] == "pass" for t in mine)
 
 
 def junit(name, graded):
+    import xml.etree.ElementTree as ET  # here: each tool's call starts Python anew, and most need no XML
     every = [t for _, r in graded for t in r["tests"]]
     top = ET.Element("testsuites", name=for_xml(name), tests=str(len(every)),
                      failures=str(sum(t["status"] == "fail" for t in every)))
@@ -667,6 +731,7 @@ def tap_of(graded):
 def class_csv(outdir, labs, out):
     """grades.csv of a class: one row per graded student (a directory of OUTDIR
     with a results.json), the points of each lab, the total."""
+    import csv  # here, as for XML
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["id"] + [f"lab{lab.id}" for lab in labs] + ["total"])
     rows = 0
@@ -678,6 +743,109 @@ def class_csv(outdir, labs, out):
         w.writerow([csv_cell(d.name)] + points + [sum(points)])
         rows += 1
     return rows
+
+
+def task_rates(outdir, labs):
+    """[(lab, task, passed, graded)] over a class's results in OUTDIR (a
+    directory per student, as class_csv reads them): how many of the students
+    graded in the lab pass every test of the task."""
+    dirs = sorted(p for p in Path(outdir).iterdir() if p.is_dir() and (p / "results.json").exists())
+    out = []
+    for lab in labs:
+        res = [read_results(d / "labs" / f"{lab.dir}.json") for d in dirs if (d / "labs" / f"{lab.dir}.json").exists()]
+        for task in lab.tasks:
+            ok = [all(t["status"] == "pass" for t in r["tests"] if t["task"] == task.id)
+                  for r in res if any(t["task"] == task.id for t in r["tests"])]
+            out.append((lab, task, sum(ok), len(ok)))
+    return out
+
+
+def class_tasks(outdir, labs):
+    """OUTDIR/task-rates.txt (the tasks the class struggled with first) and
+    task-rates.tsv (the data of its figure, in course order)."""
+    rows = task_rates(outdir, labs)
+    pct = [(lab, t, ok, n, 100 * ok / n if n else 0) for lab, t, ok, n in rows]
+    text = ["Tasks by pass rate (the students graded in the lab who pass all of the task's tests), lowest first", ""]
+    text.append(f"{'lab':<4} {'task':<5} {'pass':>6} {'of':>9}  title")
+    for lab, t, ok, n, r in sorted(pct, key=lambda x: (x[4], x[0].id, x[1].id)):
+        text.append(f"{lab.id:<4} {t.id:<5} {r:>5.0f}% {ok:>4} of {n:<3}  {for_terminal(t.title)}")
+    Path(outdir, "task-rates.txt").write_text("\n".join(text) + "\n", encoding="utf-8")
+    tsv = ["# n\tlab.task\tpass%\tpassed\tgraded"]
+    tsv += [f"{i}\t{lab.id}:{t.id}\t{r:.1f}\t{ok}\t{n}" for i, (lab, t, ok, n, r) in enumerate(pct)]
+    Path(outdir, "task-rates.tsv").write_text("\n".join(tsv) + "\n", encoding="utf-8")
+    return pct
+
+
+# ---------------------------------------------------------------------------
+# GitHub Classroom: a workflow that grades on push, one step per task
+
+YAML_BOOLS = {"y", "n", "yes", "no", "on", "off", "true", "false", "null"}
+
+
+def yaml(data, indent=0):
+    """Block-style YAML of dicts, lists, strings and numbers: every string a
+    JSON string (JSON's double-quoted strings are YAML's), keys plain where that
+    is unambiguous."""
+    pad, out = "  " * indent, []
+
+    def scalar(v):
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else json.dumps(str(v), ensure_ascii=False)
+
+    def key(k):
+        return k if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", k) and k.lower() not in YAML_BOOLS else json.dumps(k)
+
+    if isinstance(data, dict):
+        for k, v in data.items():
+            if isinstance(v, (dict, list)) and v:
+                out.append(f"{pad}{key(k)}:")
+                out.append(yaml(v, indent + 1))
+            else:
+                out.append(f"{pad}{key(k)}: {scalar(v) if not isinstance(v, (dict, list)) else '{}' if isinstance(v, dict) else '[]'}")
+    else:
+        for v in data:
+            if isinstance(v, dict):
+                first = yaml(v, indent + 1).lstrip(" ")
+                out.append(f"{pad}- {first}")
+            else:
+                out.append(f"{pad}- {scalar(v)}")
+    return "\n".join(out)
+
+
+def classroom_step_id(lab, task):
+    return f"lab{lab.id}_task{task.id.replace('.', '_')}"
+
+
+def classroom_workflow(labs):
+    """.github/workflows/classroom.yml: make check grades every lab (as the
+    student does), then one command-grader step per task reads that task's
+    result (tools/wb.py task-result) and scores its points when all its tests
+    pass; the reporter adds them up. Task by task, partial credit survives."""
+    steps = [{"name": "Check out the work", "uses": "actions/checkout@v4"},
+             {"name": "Install the packages the labs need (tools/deps.sh)",
+              "run": "sudo tools/deps.sh core $(tools/wb.py deps)"},
+             {"name": "Grade every lab, as make check does",
+              "run": "make check || echo 'Some tests fail: the points of each task follow.'"}]
+    ids = []
+    for lab in labs:
+        for t in lab.tasks:
+            sid = classroom_step_id(lab, t)
+            ids.append(sid)
+            name = f"Lab {lab.id}, task {t.id}: {t.title}"
+            steps.append({"name": name, "id": sid, "uses": "classroom-resources/autograding-command-grader@v1",
+                          "with": {"test-name": name, "command": f"tools/wb.py task-result {lab.id} {t.id}",
+                                   "timeout": 1, "max-score": t.points}})
+    steps.append({"name": "Autograding Reporter", "if": "always()",
+                  "uses": "classroom-resources/autograding-grader-reporter@v1",
+                  "env": {f"{sid.upper()}_RESULTS": f"${{{{steps.{sid}.outputs.result}}}}" for sid in ids},
+                  "with": {"runners": ",".join(ids)}})
+    minutes = 30 + sum(((lab.timeout or 600) + 59) // 60 for lab in labs)
+    wf = {"name": "Autograding", "on": ["push", "workflow_dispatch", "repository_dispatch"],
+          "permissions": {"checks": "write", "actions": "read", "contents": "read"},
+          "jobs": {"grade": {"runs-on": "ubuntu-24.04", "if": "github.actor != 'github-classroom[bot]'",
+                             "timeout-minutes": minutes, "steps": steps}}}
+    return ("# GitHub Classroom's autograding (tools/wb.py classroom-workflow writes it: make classroom).\n"
+            "# make check grades the labs; each task's step then scores its points when all of its tests pass.\n"
+            + yaml(wf) + "\n")
 
 
 # ---------------------------------------------------------------------------
@@ -804,12 +972,13 @@ def compile_commands(labs, cc, cppflags, cflags, bases, root=ROOT):
 USAGE = """usage: tools/wb.py COMMAND ...
   labs                          ID<TAB>DIR<TAB>TITLE of each lab, in order
   lab ID|DIR|TREE               that lab's line (exit 1 if there is none)
-  get ID KEY                    one key of a lab: tree, vm (true/false), memory, timeout
+  get ID KEY                    one key of a lab: tree, vm (true/false), memory, timeout, visibility
   tasks [ID]                    LAB<TAB>TASK<TAB>POINTS<TAB>TITLE<TAB>HINT of each task
   tree ID BASE                  where lab ID's files are in the tree BASE (labs, solutions, ...)
   deps [ID...]                  the tools/deps.sh groups those labs (default all) need
   build-dir LABS                where the programs of the tree LABS are built
-  editable ROOT                 the files a student may change, in the tree ROOT
+  editable [--labs] ROOT        the files a student may change, in the tree ROOT
+                                (--labs: each as LAB<TAB>PATH)
   tests BATS [SEL]              NAME<TAB>TASK<TAB>POINTS of each test of a bats file
                                 SEL: --task T (that task's tests), --other T (the rest)
   join ID TAP BATS OUT.json [SEL [--merge]]
@@ -835,6 +1004,11 @@ USAGE = """usage: tools/wb.py COMMAND ...
   report OUTDIR NAME            OUTDIR/labs/*.json -> summary.txt, results.json, junit.xml,
                                 results.tap (notes from OUTDIR/notes.txt)
   class-csv OUTDIR              a class's grades.csv, on standard output
+  class-tasks OUTDIR            OUTDIR/task-rates.{txt,tsv}: each task's pass rate in the class
+  task-result ID TASK [RESULTS.json]
+                                one task's tests (default: the lab's results of make check);
+                                exit 0 when all of them pass (GitHub Classroom's steps)
+  classroom-workflow            GitHub Classroom's workflow (YAML), on standard output
   check-course [ROOT]           the course check (make test)"""
 
 
@@ -890,7 +1064,7 @@ def main(argv):
         p(f"{lab.id}\t{lab.dir}\t{lab.title}")
     elif cmd == "get" and len(args) == 2:
         lab = _lab(labs, args[0])
-        if args[1] not in ("tree", "vm", "memory", "timeout", "dir", "title", "id"):
+        if args[1] not in ("tree", "vm", "memory", "timeout", "visibility", "dir", "title", "id"):
             raise WbError(f"get: no key '{args[1]}'")
         v = getattr(lab, args[1])
         p(("true" if v else "false") if isinstance(v, bool) else (v or ""))
@@ -905,14 +1079,14 @@ def main(argv):
         p(" ".join(dict.fromkeys(g for lab in chosen for g in lab.deps())))
     elif cmd == "build-dir" and len(args) == 1:
         p(build_dir(args[0]))
-    elif cmd == "editable" and len(args) == 1:
-        root = Path(args[0])
+    elif cmd == "editable" and (len(args) == 1 or len(args) == 2 and args[0] == "--labs"):
+        root = Path(args[-1])
         for lab in labs:
             d = Path(lab.path(root / "labs"))
             for f in sorted(d.glob("*.[ch]")):
                 if (f.is_file() and not f.is_symlink() and re.fullmatch(r"[A-Za-z0-9._-]+", f.name)
                         and TODO_RE.search(f.read_text(encoding="utf-8", errors="replace"))):
-                    p(f.relative_to(root).as_posix())
+                    p(f"{lab.id}\t{f.relative_to(root).as_posix()}" if args[0] == "--labs" else f.relative_to(root).as_posix())
     elif cmd == "tests" and args:
         opts, args = _options(args, ("--task", "--other"))
         if len(args) != 1:
@@ -1015,6 +1189,24 @@ def main(argv):
         if os.environ.get("LAB"):
             chosen = [_lab(labs, i) for i in re.split(r"[ ,]+", os.environ["LAB"].strip())]
         class_csv(args[0], chosen, sys.stdout)
+    elif cmd == "class-tasks" and len(args) == 1:
+        chosen = labs
+        if os.environ.get("LAB"):
+            chosen = [_lab(labs, i) for i in re.split(r"[ ,]+", os.environ["LAB"].strip())]
+        class_tasks(args[0], chosen)
+    elif cmd == "task-result" and len(args) in (2, 3):
+        lab = _lab(labs, args[0])
+        if not any(t.id == args[1] for t in lab.tasks):
+            raise LookupError(f"no task {args[1]} in lab {lab.id}")
+        f = args[2] if len(args) == 3 else os.path.join(build_dir("labs"), "results", f"{lab.dir}.json")
+        try:
+            res = read_results(f)
+        except (OSError, ValueError):
+            p(f"no results of lab {lab.id} ({f}): the grading step did not finish")
+            return 1
+        return 0 if task_result(res, args[1]) else 1
+    elif cmd == "classroom-workflow" and not args:
+        sys.stdout.write(classroom_workflow(labs))
     elif cmd == "check-course" and len(args) <= 1:
         problems = check_course(Path(args[0]) if args else ROOT)
         for line in problems:

@@ -101,6 +101,14 @@ class Manifest(unittest.TestCase):
         self.assertIn("is also lab #1", self.error(LAB + TASK + LAB.replace("01-demo", "01-other") + TASK))
         self.assertIn("the hint is empty", self.error(LAB + TASK.replace('"h"', '" "')))
 
+    def test_visibility_is_gradescope_s_and_checked_with_its_line(self):
+        self.assertEqual(manifest(LAB + TASK)[0].visibility, "visible")
+        self.assertEqual(manifest(LAB + 'visibility = "after_due_date"\n' + TASK)[0].visibility, "after_due_date")
+        msg = self.error(LAB + 'visibility = "later"\n' + TASK)
+        self.assertIn("course.toml:5:", msg)
+        self.assertIn("visibility must be one of visible, after_due_date, after_published, hidden, not 'later'", msg)
+        self.assertIn("'visibility' must be a string", self.error(LAB + "visibility = true\n" + TASK))
+
     def test_a_second_hint_is_optional_and_never_empty(self):
         labs = manifest(LAB + TASK.replace('hint = "h"', 'hint = "h"\nhint2 = "the call"'))
         self.assertEqual(labs[0].tasks[0].hint2, "the call")
@@ -296,7 +304,7 @@ def run_case(case, out):
     wb.grade_reports(out, case.name, labs, notes)
 
 
-FORMATS = ("summary.txt", "results.json", "junit.xml", "results.tap")
+FORMATS = ("summary.txt", "results.json", "prairielearn.json", "junit.xml", "results.tap")
 
 
 class Golden(unittest.TestCase):
@@ -324,6 +332,15 @@ class Golden(unittest.TestCase):
             self.assertNotIn("\x1b", text, f"{f} holds an escape character")
         r = json.loads((out / "results.json").read_bytes().decode("utf-8"))
         self.assertEqual(r["score"], sum(t["score"] for t in r["tests"]))
+        self.assertEqual((r["output_format"], r["test_output_format"]), ("md", "md"))
+        for t in r["tests"]:
+            self.assertEqual(set(t), {"name", "number", "score", "max_score", "status", "output", "tags", "visibility"})
+            self.assertIn(t["visibility"], wb.VISIBILITY)
+            self.assertTrue(not t["output"] or t["output"].startswith("```"), t["output"])
+        pl = json.loads((out / "prairielearn.json").read_bytes().decode("utf-8"))
+        self.assertTrue(0 <= pl["score"] <= 1 and isinstance(pl["gradable"], bool))
+        for t in pl["tests"]:
+            self.assertEqual(set(t), {"name", "description", "points", "max_points", "message", "output"})
         xml.dom.minidom.parse(str(out / "junit.xml"))
         if shutil.which("xmllint"):
             subprocess.run(["xmllint", "--noout", str(out / "junit.xml")], check=True, capture_output=True)
@@ -362,6 +379,86 @@ class Golden(unittest.TestCase):
         rows = list(csv.reader(io.StringIO(buf.getvalue())))
         self.assertEqual(len(rows), len(ids) + 1)
         self.assertTrue(all(not r[0].startswith(("=", "+", "-", "@")) for r in rows))
+
+
+class Platforms(unittest.TestCase):
+    """What Gradescope, PrairieLearn and GitHub Classroom read, beyond the golden cases."""
+
+    def graded(self, case, only=None):
+        labs = wb.load_course(GOLDEN / "course.toml")
+        out = []
+        for lab in labs:
+            if only and lab.id not in only:
+                continue
+            tap = (GOLDEN / "cases" / case / f"{lab.dir}.tap").read_bytes()
+            out.append((lab, wb.join(lab, tap, wb.bats_tests(GOLDEN / "tests" / f"{lab.dir}.bats"))))
+        return out
+
+    def test_gradescope_visibility_is_the_lab_s(self):
+        graded = self.graded("all-pass")
+        graded[1][0].visibility = "hidden"
+        r = wb.gradescope(graded, [])
+        self.assertEqual({t["tags"][0]: t["visibility"] for t in r["tests"]}, {"lab 01": "visible", "lab 02": "hidden"})
+        self.assertEqual([t["number"] for t in r["tests"]][:2], ["01.1.1", "01.1.1"])
+
+    def test_markdown_shows_text_as_it_is(self):
+        self.assertEqual(wb.md_text("*a* [b](c) `d` <e> | f"), "\\*a\\* \\[b\\]\\(c\\) \\`d\\` \\<e\\> \\| f")
+        self.assertEqual(wb.md_code("x ```` y"), "`````text\nx ```` y\n`````")
+        self.assertNotIn("\x1b", wb.md_code("\x1b[2J"))
+
+    def test_prairielearn_a_submission_that_does_not_compile_is_not_gradable(self):
+        pl = wb.prairielearn(self.graded("compile-error", only=("01",)), ["a note"])
+        self.assertFalse(pl["gradable"])
+        self.assertEqual((pl["score"], pl["tests"]), (0, []))
+        self.assertIn("does not compile", pl["message"])
+        self.assertIn("error: expected ';'", pl["message"])
+        # one lab builds: gradable, with that lab's points
+        pl = wb.prairielearn(self.graded("compile-error"), [])
+        self.assertTrue(pl["gradable"])
+        self.assertEqual((pl["score"], len(pl["tests"])), (4 / 9, 5))
+        # failing tests that do build are gradable
+        self.assertTrue(wb.prairielearn(self.graded("all-fail"), [])["gradable"])
+
+    def test_a_task_result_passes_only_when_all_its_tests_pass(self):
+        (lab, res), = self.graded("compile-error", only=("01",))
+        buf = io.StringIO()
+        self.assertFalse(wb.task_result(res, "1.1", buf))
+        self.assertIn("FAIL 0/2 1.1 plain", buf.getvalue())
+        (lab, res), = self.graded("all-pass", only=("01",))
+        self.assertTrue(wb.task_result(res, "1.2", io.StringIO()))
+        self.assertFalse(wb.task_result(res, "9.9", io.StringIO()))
+
+    def test_the_classroom_workflow_has_a_step_per_task_and_the_reporter_reads_them_all(self):
+        labs = wb.load_course(GOLDEN / "course.toml")
+        text = wb.classroom_workflow(labs)
+        try:
+            import yaml
+        except ModuleNotFoundError:
+            self.skipTest("python3-yaml is not installed (tools/deps.sh dev)")
+        wf = yaml.safe_load(text)
+        self.assertEqual(wf["on"], ["push", "workflow_dispatch", "repository_dispatch"])
+        steps = wf["jobs"]["grade"]["steps"]
+        graders = [s for s in steps if "autograding-command-grader" in s.get("uses", "")]
+        self.assertEqual([(s["with"]["command"], s["with"]["max-score"]) for s in graders],
+                         [("tools/wb.py task-result 01 1.1", 3), ("tools/wb.py task-result 01 1.2", 2),
+                          ("tools/wb.py task-result 02 1.1", 4)])
+        reporter = steps[-1]
+        self.assertEqual(reporter["with"]["runners"].split(","), [s["id"] for s in graders])
+        self.assertEqual(set(reporter["env"]), {s["id"].upper() + "_RESULTS" for s in graders})
+        self.assertEqual(graders[1]["with"]["test-name"], "Lab 01, task 1.2: second task, with a comma")
+
+    def test_task_rates_count_the_students_graded_in_each_lab(self):
+        labs = wb.load_course(GOLDEN / "course.toml")
+        with tempfile.TemporaryDirectory() as d:
+            for sid, case in (("a", "all-pass"), ("b", "all-fail"), ("c", "crash")):
+                run_case(GOLDEN / "cases" / case, Path(d, sid))
+            (Path(d, "c") / "labs" / "02-other.json").unlink()
+            rows = wb.class_tasks(d, labs)
+            self.assertEqual([(lab.id, t.id, ok, n) for lab, t, ok, n, _ in rows],
+                             [("01", "1.1", 1, 3), ("01", "1.2", 1, 3), ("02", "1.1", 1, 2)])
+            text = Path(d, "task-rates.txt").read_text(encoding="utf-8").splitlines()
+            self.assertTrue(text[3].startswith("01   1.1      33%    1 of 3"), text)
+            self.assertEqual(len(Path(d, "task-rates.tsv").read_text(encoding="utf-8").splitlines()), 4)
 
 
 def course_tree(d):
