@@ -59,6 +59,9 @@ klab_result() {
     INSMOD-FAIL)
         fail "$(printf 'the driver builds, but the kernel refused to load it:\n%s' \
             "$(klab_verdict_text)")" ;;
+    TAMPERED) # (the first line as tools/wb.py's TAMPER_MARK: the grader gives the lab 0)
+        fail "$(printf 'TAMPERED: the results port had lines that the tests did not write\n%s' \
+            "$(klab_verdict_text)")" ;;
     esac
     local result
     result=$(awk -v name="$name" '
