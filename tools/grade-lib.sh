@@ -62,7 +62,9 @@ cgroup_kind() {
 
 # cgroup_make NAME: a new cgroup for one sandbox (v2: one directory; v1: one in
 # each of memory, pids and cpu, under the grader's own), with its limits set;
-# prints its directories. Fails (and makes none) when it cannot.
+# prints its directories. Fails (and makes none) when it cannot. Its CPU: at
+# most GRADE_SANDBOX_CPUS cores, and the weight of ten processes of the
+# machine's, however many it runs (sandboxes side by side get equal shares).
 cgroup_make() {
     local kind dirs=() d c mem=$((GRADE_SANDBOX_MEM_MB << 20))
     kind=$(cgroup_kind)
@@ -73,7 +75,7 @@ cgroup_make() {
         mkdir "$d" || return 1
         dirs=("$d")
         if ! { echo "$mem" >"$d/memory.max" && echo "$GRADE_SANDBOX_NPROC" >"$d/pids.max" &&
-            echo "$((GRADE_SANDBOX_CPUS * 100000)) 100000" >"$d/cpu.max"; }; then
+            echo "$((GRADE_SANDBOX_CPUS * 100000)) 100000" >"$d/cpu.max" && echo 1000 >"$d/cpu.weight"; }; then
             cgroup_remove "${dirs[@]}"
             return 1
         fi
@@ -88,7 +90,8 @@ cgroup_make() {
         done
         if ! { echo "$mem" >"${dirs[0]}/memory.limit_in_bytes" && echo "$GRADE_SANDBOX_NPROC" >"${dirs[1]}/pids.max" &&
             echo 100000 >"${dirs[2]}/cpu.cfs_period_us" &&
-            echo $((GRADE_SANDBOX_CPUS * 100000)) >"${dirs[2]}/cpu.cfs_quota_us"; }; then
+            echo $((GRADE_SANDBOX_CPUS * 100000)) >"${dirs[2]}/cpu.cfs_quota_us" &&
+            echo 10240 >"${dirs[2]}/cpu.shares"; }; then
             cgroup_remove "${dirs[@]}"
             return 1
         fi

@@ -35,8 +35,8 @@
 # Limits (tools/grade-lib.sh): per sandbox, as root where the machine has
 # cgroups (v2, or v1's memory, pids and cpu controllers): memory
 # (GRADE_SANDBOX_MEM_MB, no swap), processes (GRADE_SANDBOX_NPROC) and CPU
-# (GRADE_SANDBOX_CPUS cores at most, and one share of the machine however many
-# processes it runs); per process, always: CPU time, address space, file size,
+# (GRADE_SANDBOX_CPUS cores at most; the weight of any other sandbox, however
+# many processes it runs); per process, always: CPU time, address space, file size,
 # open files, processes of its uid; disk and inodes of WORKDIR (checked 4 times
 # a second); wall time. When it returns, no process of the sandbox is left.
 # (The host paths of WORKDIR show in the sandbox's /proc/self/mountinfo: keep
