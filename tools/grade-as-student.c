@@ -37,6 +37,8 @@ enum {
     NR_EXECVE = 59,
     NR_EXIT = 60,
     NR_READLINK = 89,
+    NR_GETUID = 102,
+    NR_GETEUID = 107,
     NR_SETRESUID = 117,
     NR_SETRESGID = 119,
     NR_SETGROUPS = 116,
@@ -83,6 +85,9 @@ __attribute__((used)) static void run(long *sp)
 
     if (sys(NR_CLOSE_RANGE, 3, ~0U, 0, 0, 0) != 0)
         die("close its descriptors");
+    /* (a lab program that starts another one is the student already) */
+    if (sys(NR_GETUID, 0, 0, 0, 0, 0) == STUDENT && sys(NR_GETEUID, 0, 0, 0, 0, 0) == STUDENT)
+        goto exec;
     if (sys(NR_SETGROUPS, 0, 0, 0, 0, 0) != 0 ||
         sys(NR_SETRESGID, STUDENT, STUDENT, STUDENT, 0, 0) != 0 ||
         sys(NR_SETRESUID, STUDENT, STUDENT, STUDENT, 0, 0) != 0)
@@ -91,6 +96,7 @@ __attribute__((used)) static void run(long *sp)
         sys(NR_CAPSET, (long)&hdr, (long)caps, 0, 0, 0) != 0 ||
         sys(NR_PRCTL, 38 /* PR_SET_NO_NEW_PRIVS */, 1, 0, 0, 0) != 0)
         die("drop its capabilities");
+exec:
     sys(NR_EXECVE, (long)real, (long)argv, (long)envp, 0, 0);
     die("run the student's program");
 }
