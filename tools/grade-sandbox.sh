@@ -173,7 +173,7 @@ if $harness; then
 fi
 exec 5<<<"$users" 6<<<"$groups" 8<<<"127.0.0.1 localhost"
 sys+=(--perms 0644 --file 5 /etc/passwd --perms 0644 --file 6 /etc/group --perms 0644 --file 8 /etc/hosts)
-sys+=(--proc /proc --dev /dev --size $((GRADE_SHM_MB << 20)) --tmpfs /dev/shm --remount-ro /dev)
+sys+=(--proc /proc --dev /dev --size $((GRADE_SHM_MB << 20)) --perms 01777 --tmpfs /dev/shm --remount-ro /dev)
 [[ -z $tree ]] || sys+=(--ro-bind "$tree" /grade)
 sys+=(--bind "$work" /work --bind "$work/tmp" /tmp "${binds[@]}" --remount-ro / --chdir /work)
 sys+=(--clearenv --setenv PATH /usr/local/bin:/usr/bin:/bin --setenv HOME /work/home --setenv TMPDIR /tmp
