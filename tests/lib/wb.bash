@@ -66,8 +66,9 @@ lab_setup() {
 # $BIN/.student/NAME, as the student with no descriptor but 0, 1 and 2. The
 # student's uid may use the lab's programs, read the tests' inputs in
 # BATS_FILE_TMPDIR (group STUDENT, setgid) and write in each test's working
-# directory, BATS_TEST_TMPDIR/w (setgid, umask 007); bats' other files, the
-# traces (in BATS_TEST_TMPDIR) and the results stay the harness's alone.
+# directory, BATS_TEST_TMPDIR/w, and in /dev/shm (setgid, umask 007); bats'
+# other files, the traces (in BATS_TEST_TMPDIR) and the results stay the
+# harness's alone.
 as_student_setup_file() {
     local g=$WB_STUDENT_UID d=$BIN src name
     while [[ $d == /work/?* && -O $d ]]; do chmod o+x "$d"; d=${d%/*}; done
@@ -80,7 +81,8 @@ as_student_setup_file() {
             chmod 0750 "$BIN/.student/$name" && cp "$WB_AS_STUDENT" "$BIN/$name" || return 1
     done
     chmod 0711 "$BATS_RUN_TMPDIR" "${BATS_FILE_TMPDIR%/*}" &&
-        chgrp "$g" "$BATS_FILE_TMPDIR" && chmod 2750 "$BATS_FILE_TMPDIR"
+        chgrp "$g" "$BATS_FILE_TMPDIR" && chmod 2750 "$BATS_FILE_TMPDIR" &&
+        chgrp "$g" /dev/shm && chmod 3777 /dev/shm
 }
 as_student_setup() {
     local w=$BATS_TEST_TMPDIR/w
