@@ -297,8 +297,9 @@ def join(lab, tap_text, tests, max_lines=0, max_len=0, strict=False):
     plan = re.search(r"^1\.\.([0-9]+)$", text, re.M)
     if strict and plan and int(plan.group(1)) != len(tests):
         anomalies.append(f"a plan of {plan.group(1)} tests, where the lab has {len(tests)}")
-    marks = [r.lines[0][len(TAMPER_MARK):] for r in by_name.values()
-             if not r.ok and r.lines and r.lines[0].startswith(TAMPER_MARK)]
+    # (a mark's evidence: its first line and the next few, the VM harness's report)
+    marks = [" ".join([r.lines[0][len(TAMPER_MARK):]] + [ln.strip() for ln in r.lines[1:6]])
+             for r in by_name.values() if not r.ok and r.lines and r.lines[0].startswith(TAMPER_MARK)]
     out, stopped = [], False
     for name, task, points in tests:
         r = by_name.get(name)
@@ -930,7 +931,7 @@ def main(argv):
                    int(os.environ.get("GRADE_MAX_LINE", "0")), bool(opts.get("strict")))
         if res.get("tampered"):  # the grader's note (tools/grade.sh)
             p(for_terminal(f"lab {lab.id}: TAMPERED: its results were forged, 0 points for the lab; evidence: "
-                           + "; ".join(e[:200] for e in res["tampered"][:3])
+                           + "; ".join(e[:300] for e in res["tampered"][:3])
                            + (f" (and {len(res['tampered']) - 3} more in labs/{lab.dir}.json)"
                               if len(res["tampered"]) > 3 else "")))
         if opts.get("merge"):
