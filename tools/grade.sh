@@ -9,7 +9,10 @@
 # git bundle. Only the student's editable files (tools/grade-lib.sh) are taken from
 # it; everything else is the instructor's (the handout, tools/dist.sh --list).
 # Each lab of course.toml (LAB="NN ...": those) is graded by tools/check.sh in its
-# own sandbox (tools/grade-sandbox.sh), then OUTDIR (default build/grade/NAME)
+# own sandbox (tools/grade-sandbox.sh --harness: the harness as one uid, the
+# student's programs as another that can neither write, read nor signal it; a
+# lab whose results show forging is TAMPERED: 0 points and a note with the
+# evidence; see the lab loop below), then OUTDIR (default build/grade/NAME)
 # gets summary.txt (also printed), results.json (Gradescope), junit.xml,
 # results.tap, and labs/NN-topic.{tsv,tap,log}: tools/check.sh's own results.
 # GRADE_WORK: where the sandboxes' working directories go (default, as root,
