@@ -21,7 +21,7 @@
 # student's programs, and the two never share a uid. As root with user
 # namespaces, the sandbox's user namespace maps two uids: the harness's,
 # H = GRADE_UID_BASE+N, which keeps a few capabilities in the namespace
-# (setuid, setgid, chown, fsetid, kill, ptrace, reading and writing any of the
+# (setuid, setgid, chown, fsetid, kill, ptrace, IPC_RMID, reading and writing any of the
 # sandbox's files), and the student's, S = H+GRADE_STUDENT_UIDS, which has none.
 # tools/grade-as-student (built here for S, at /grade-as-student; the sandbox
 # gets WB_AS_STUDENT and WB_STUDENT_UID) starts each lab program as S with no
@@ -145,7 +145,7 @@ if $harness && two_uids "$as_student"; then
     chmod 1777 "$work/tmp"
     binds+=(--ro-bind "$as_student" /grade-as-student)
     envs+=(--setenv WB_AS_STUDENT /grade-as-student --setenv WB_STUDENT_UID "$student")
-    for c in SETUID SETGID CHOWN FOWNER FSETID KILL SYS_PTRACE DAC_OVERRIDE DAC_READ_SEARCH; do
+    for c in SETUID SETGID CHOWN FOWNER FSETID KILL SYS_PTRACE SYS_ADMIN DAC_OVERRIDE DAC_READ_SEARCH; do
         caps+=(--cap-add "CAP_$c")
     done
 else
