@@ -176,7 +176,7 @@ sys+=(--perms 0644 --file 5 /etc/passwd --perms 0644 --file 6 /etc/group --perms
 sys+=(--proc /proc --dev /dev --size $((GRADE_SHM_MB << 20)) --perms 01777 --tmpfs /dev/shm --remount-ro /dev)
 [[ -z $tree ]] || sys+=(--ro-bind "$tree" /grade)
 sys+=(--bind "$work" /work --bind "$work/tmp" /tmp "${binds[@]}" --remount-ro / --chdir /work)
-sys+=(--clearenv --setenv PATH /usr/local/bin:/usr/bin:/bin --setenv HOME /work/home --setenv TMPDIR /tmp
+sys+=(--clearenv --setenv PATH /usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin --setenv HOME /work/home --setenv TMPDIR /tmp
     --setenv LANG C.UTF-8 --setenv USER student --setenv LOGNAME student "${envs[@]}")
 ns=(--unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup-try
     --hostname sandbox --die-with-parent --new-session)
