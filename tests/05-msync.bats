@@ -419,8 +419,7 @@ syncmode_base() {
     { wait "$tracer"; } 2>/dev/null || st=$? # (no "Killed" notice from bash)
     expect_eq "killstore's exit status (137: killed by SIGKILL)" 137 "$st"
     expect_same_file expected data "the file after killstore was killed (SURVIVOR at byte 5000; task 4.1)"
-    sed -Ei 's/^[0-9]+ +//; s/\) += /) = /' "$RAW_TRACE"
-    sed -E 's/0x[0-9a-f]{8,}/0x../g' "$RAW_TRACE" >"$TRACE"
+    trace_clean "$RAW_TRACE" "$TRACE"
     trace_has '^\+\+\+ killed by SIGKILL' "killstore to die of SIGKILL"
     trace_lacks "$SYNC_CALLS" "no msync(), fsync() or sync(): nothing but the store"
     trace_lacks '^(write|pwrite64|writev)\([3-9],' "no write() to the file: the bytes went in through the mapping"

@@ -27,6 +27,9 @@ setup_file() {
     export FX=$BATS_FILE_TMPDIR/fx ORACLE_LOG=$BATS_FILE_TMPDIR/oracle.log
     mkdir -p "$FX"
     oracle_setup >"$ORACLE_LOG" 2>&1 || touch "$BATS_FILE_TMPDIR/oracle.failed"
+    # (annoy saves with mode 0600: the group may read them, which is the
+    # student's programs' in the grader's sandbox: tests/lib/wb.bash)
+    chmod -R g+rX "$FX"
     export ORACLE
 }
 

@@ -10,11 +10,17 @@
 : "${GRADE_NPROC:=128}" "${GRADE_DISK_MB:=512}" "${GRADE_INODES:=20000}" "${GRADE_SHM_MB:=64}"
 : "${GRADE_TEST_TIMEOUT:=120}" "${GRADE_LAB_TIMEOUT:=600}"
 : "${GRADE_MAX_FILE_KB:=512}" "${GRADE_MAX_SUBMISSION_MB:=50}"
+# Per sandbox (as root, with cgroups: see cgroup_kind): memory in all (no swap),
+# processes in all, CPU cores at most. GRADE_STUDENT_UIDS: the student's uid in a
+# sandbox is the harness's + this (tools/grade-sandbox.sh --harness).
+: "${GRADE_SANDBOX_MEM_MB:=3072}" "${GRADE_SANDBOX_NPROC:=256}" "${GRADE_SANDBOX_CPUS:=1}"
+: "${GRADE_STUDENT_UIDS:=500}"
 # Failure text kept per test in the results (lines, and bytes per line).
 : "${GRADE_MAX_LINES:=40}" "${GRADE_MAX_LINE:=300}"
 export GRADE_CPU GRADE_MEM_MB GRADE_FSIZE_MB GRADE_NOFILE GRADE_NPROC GRADE_DISK_MB \
     GRADE_INODES GRADE_SHM_MB GRADE_TEST_TIMEOUT GRADE_LAB_TIMEOUT GRADE_MAX_FILE_KB \
-    GRADE_MAX_SUBMISSION_MB GRADE_MAX_LINES GRADE_MAX_LINE
+    GRADE_MAX_SUBMISSION_MB GRADE_MAX_LINES GRADE_MAX_LINE GRADE_SANDBOX_MEM_MB GRADE_SANDBOX_NPROC \
+    GRADE_SANDBOX_CPUS GRADE_STUDENT_UIDS
 
 # lab_limit ID KEY DEFAULT: the lab's `memory` or `timeout` in course.toml, or DEFAULT.
 lab_limit() {
@@ -77,4 +83,81 @@ cache_put() {
     if ! { cp "$2/labs/$3".{json,tap,log} "$tmp/" && cp "$4" "$tmp/notes" && mv -T "$tmp" "$GRADE_CACHE/$1"; } 2>/dev/null; then
         rm -rf "$tmp" # another job stored it first
     fi
+}
+
+# cgroup_kind: how a sandbox's memory, processes and CPU can be bounded here:
+# cgroup-v2 (a cgroup beside the grader's own, whose parent delegates memory,
+# pids and cpu), cgroup-v1 (the memory, pids and cpu hierarchies), or
+# per-process (not root, or no such cgroups: the per-process limits only).
+cgroup_kind() {
+    local own
+    if ((EUID != 0)); then
+        echo per-process
+    elif own=$(sed -n 's/^0:://p' /proc/self/cgroup) && [[ -n $own ]] &&
+        [[ $(stat -f -c %T /sys/fs/cgroup 2>/dev/null) == cgroup2fs ]] &&
+        read -ra ctl <"/sys/fs/cgroup${own%/*}/cgroup.subtree_control" 2>/dev/null &&
+        [[ " ${ctl[*]} " == *" memory "* && " ${ctl[*]} " == *" pids "* && " ${ctl[*]} " == *" cpu "* ]]; then
+        echo cgroup-v2
+    elif [[ -w /sys/fs/cgroup/memory/cgroup.procs && -w /sys/fs/cgroup/pids/cgroup.procs &&
+        -w /sys/fs/cgroup/cpu/cgroup.procs ]]; then
+        echo cgroup-v1
+    else
+        echo per-process
+    fi
+}
+
+# cgroup_make NAME: a new cgroup for one sandbox (v2: one directory; v1: one in
+# each of memory, pids and cpu, under the grader's own), with its limits set;
+# prints its directories. Fails (and makes none) when it cannot. Its CPU: at
+# most GRADE_SANDBOX_CPUS cores, and the weight of ten processes of the
+# machine's, however many it runs (sandboxes side by side get equal shares).
+cgroup_make() {
+    local kind dirs=() d c mem=$((GRADE_SANDBOX_MEM_MB << 20))
+    kind=$(cgroup_kind)
+    case $kind in
+    cgroup-v2)
+        d=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
+        d=${d%/*}/$1
+        mkdir "$d" || return 1
+        dirs=("$d")
+        if ! { echo "$mem" >"$d/memory.max" && echo "$GRADE_SANDBOX_NPROC" >"$d/pids.max" &&
+            echo "$((GRADE_SANDBOX_CPUS * 100000)) 100000" >"$d/cpu.max" && echo 1000 >"$d/cpu.weight"; }; then
+            cgroup_remove "${dirs[@]}"
+            return 1
+        fi
+        echo 0 >"$d/memory.swap.max" 2>/dev/null || true
+        ;;
+    cgroup-v1)
+        for c in memory pids cpu; do
+            d=/sys/fs/cgroup/$c$(awk -F: -v c="$c" '$2 == c { print $3 }' /proc/self/cgroup)
+            d=${d%/}/$1
+            if ! mkdir "$d"; then cgroup_remove "${dirs[@]}"; return 1; fi
+            dirs+=("$d")
+        done
+        if ! { echo "$mem" >"${dirs[0]}/memory.limit_in_bytes" && echo "$GRADE_SANDBOX_NPROC" >"${dirs[1]}/pids.max" &&
+            echo 100000 >"${dirs[2]}/cpu.cfs_period_us" &&
+            echo $((GRADE_SANDBOX_CPUS * 100000)) >"${dirs[2]}/cpu.cfs_quota_us" &&
+            echo 10240 >"${dirs[2]}/cpu.shares"; }; then
+            cgroup_remove "${dirs[@]}"
+            return 1
+        fi
+        echo "$mem" >"${dirs[0]}/memory.memsw.limit_in_bytes" 2>/dev/null || true
+        ;;
+    *) return 1 ;;
+    esac
+    printf '%s\n' "${dirs[@]}"
+}
+
+# cgroup_remove DIR...: kill what is left in these cgroups, then remove them.
+cgroup_remove() {
+    local d pid tries
+    for d; do
+        [[ -d $d ]] || continue
+        for ((tries = 0; tries < 50; tries++)); do
+            [[ -s $d/cgroup.procs ]] || break
+            while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done <"$d/cgroup.procs"
+            sleep 0.1
+        done
+        rmdir "$d" 2>/dev/null || true
+    done
 }

@@ -9,11 +9,16 @@
 # git bundle. Only the student's editable files (tools/grade-lib.sh) are taken from
 # it; everything else is the instructor's (the handout, tools/dist.sh --list).
 # Each lab of course.toml (LAB="NN ...": those) is graded by tools/check.sh in its
-# own sandbox (tools/grade-sandbox.sh), then OUTDIR (default build/grade/NAME)
+# own sandbox (tools/grade-sandbox.sh --harness: the harness as one uid, the
+# student's programs as another that can neither write, read nor signal it; a
+# lab whose results show forging is TAMPERED: 0 points and a note with the
+# evidence; see the lab loop below), then OUTDIR (default build/grade/NAME)
 # gets summary.txt (also printed), results.json (Gradescope), junit.xml,
 # results.tap, and labs/NN-topic.{tsv,tap,log}: tools/check.sh's own results.
-# GRADE_WORK: where the sandboxes' working directories go (default build/grade-work,
-# the project's filesystem; never tmpfs). Limits: see tools/grade-lib.
+# GRADE_WORK: where the sandboxes' working directories go (default, as root,
+# /var/tmp/wb-grade, else build/grade-work; a disk, never tmpfs). Limits and
+# who runs what: tools/grade-sandbox.sh and tools/grade-lib.sh; which applied:
+# OUTDIR/sandbox.txt (and a note when less than all).
 # Exit 0 once graded, whatever the score; 2 bad usage; 3 no sandbox possible.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -40,10 +45,14 @@ name=${sub##*/}
 out=${out:-$root/build/grade/${name%%.*}}
 mkdir -p "$out"
 out=$(realpath -- "$out")
-rm -rf "$out/labs" "$out"/{summary.txt,results.json,junit.xml,results.tap,notes.txt,timing.tsv}
+rm -rf "$out/labs" "$out"/{summary.txt,results.json,junit.xml,results.tap,notes.txt,timing.tsv,sandbox.txt}
 mkdir -p "$out/labs"
 
-export GRADE_WORK=${GRADE_WORK:-$root/build/grade-work}
+# (As root, by default, a directory whose path says nothing of this machine's:
+# the sandbox shows it in /proc/self/mountinfo.)
+default_work=$root/build/grade-work
+((EUID != 0)) || default_work=/var/tmp/wb-grade
+export GRADE_WORK=${GRADE_WORK:-$default_work}
 mkdir -p "$GRADE_WORK" && chmod 755 "$GRADE_WORK"
 work=$(realpath "$(mktemp -d "$GRADE_WORK/grade.XXXXXX")")
 chmod 711 "$work"
@@ -57,6 +66,12 @@ fi
     echo "grade: warning: $GRADE_WORK is on tmpfs: msync and page fault results differ from ext4" >&2
 export GRADE_SANDBOX_MODE
 GRADE_SANDBOX_MODE=$("$root/tools/grade-sandbox.sh" --probe) || exit 3
+# Which protections and limits apply here (sandbox.txt); a note when less than all.
+"$root/tools/grade-sandbox.sh" --slot "$slot" --facts >"$out/sandbox.txt"
+grep -qx 'uids: two' "$out/sandbox.txt" ||
+    echo "the tests and the student's programs ran as one uid (grader not run as root, or no user namespaces): a program could have forged its results" >>"$out/notes.txt"
+! grep -qx 'limits: per-process' "$out/sandbox.txt" ||
+    echo "limits per process only (no cgroups here): memory, processes and CPU were not bounded per lab" >>"$out/notes.txt"
 
 # The pristine tree: the instructor's handout, without the book and the
 # grader's own scripts (but for grade-unpack, which runs in the sandbox). Its
@@ -141,23 +156,32 @@ if annoy_dir=$("$root/tools/annoy-headers.sh" 2>/dev/null) && cp -r "$annoy_dir"
     annoy=(--ro "$work/annoy" /annoy-headers --env ANNOY_HEADERS_FROM=/annoy-headers)
 fi
 
-# Each lab in its own sandbox, with tools/check.sh; its TAP copied out and
-# joined with the instructor's tests (tools/wb.py join, failure text capped):
-# results that tools/check.sh could not write (killed) or that do not match
-# are the TAP's. One bats at a time (CHECK_JOBS=1): a class is graded in
-# parallel already, one job per core.
+# Each lab in its own sandbox, with tools/check.sh as the harness: bats and
+# check.sh run as one uid, the student's programs as another (grade-sandbox
+# --harness; tests/lib/wb.bash), so that nothing the student's code does can
+# write, read or signal the harness: its results and log (in /work/h, mode
+# 700), bats' files, the traces, its processes. Its TAP is copied out and
+# joined with the instructor's tests (tools/wb.py join --strict, failure text
+# capped): a test with no result failed; a result line twice, out of order,
+# or for no test of the lab (which only forging could make, or code running
+# as the harness: the kernel lab's driver and lab 10's store, in their VMs,
+# are checked line by line by kernel-lab/vm) makes the lab TAMPERED: 0 points,
+# and a note with the evidence. One bats at a time (CHECK_JOBS=1): a class is
+# graded in parallel already, one job per core.
 while IFS=$'\t' read -r id dir _; do
     bats=$work/tree/tests/$dir.bats
     [[ -f $bats ]] || continue
-    run=$work/lab-$id start=$EPOCHREALTIME status=0
+    run=$work/lab-$id start=$EPOCHREALTIME status=0 vm=()
+    [[ $($wb get "$id" vm) != true ]] || vm=(--vm)
     key=$(cache_key "$id" "$work/tree" "$work/lab-files" "$work/annoy")
     if cache_get "$key" "$out" "$dir" "$id"; then printf '%s\t%s\treused\n' "$id" "$(since "$start")" >>"$out/timing.tsv"; continue; fi
     touch "$out/notes.txt" && notes_before=$(wc -l <"$out/notes.txt")
     "$root/tools/grade-sandbox.sh" --slot "$slot" --tree "$work/tree" --timeout "$(lab_limit "$id" timeout "$GRADE_LAB_TIMEOUT")" \
         --mem "$(lab_limit "$id" memory "$GRADE_MEM_MB")" --env LABS=labs --env LAB="$id" --env BUILD=/work/build \
-        --env RESULTS=/work/results --env BATS_LIB_PATH=/usr/lib/bats --env BATS_TEST_TIMEOUT="$GRADE_TEST_TIMEOUT" \
-        --env CHECK_JOBS=1 "${annoy[@]}" \
-        --rw /grade/build "$run" -- /bin/bash -c 'exec /grade/tools/check.sh >/work/check.log 2>&1' 2>"$work/sandbox.err" || status=$?
+        --env RESULTS=/work/h/results --env BATS_LIB_PATH=/usr/lib/bats --env BATS_TEST_TIMEOUT="$GRADE_TEST_TIMEOUT" \
+        --env CHECK_JOBS=1 "${annoy[@]}" "${vm[@]}" --harness \
+        --rw /grade/build "$run" -- /bin/bash -c 'umask 077 && mkdir /work/h && exec /grade/tools/check.sh >/work/h/check.log 2>&1' \
+        2>"$work/sandbox.err" || status=$?
     printf '%s\t%s\n' "$id" "$(since "$start")" >>"$out/timing.tsv"
     case $status in
     0 | 1) ;;
@@ -167,13 +191,13 @@ while IFS=$'\t' read -r id dir _; do
         ((status <= 128)) || how="was killed (SIG$(kill -l $((status - 128)) 2>/dev/null || echo $((status - 128))))"
         echo "lab $id: the test run $how, by a program of the lab or a limit; the tests with no result count as failed" >>"$out/notes.txt" ;;
     esac
-    safe_copy "$run/results/$dir.tap" "$out/labs/$dir.tap" $((GRADE_FSIZE_MB << 20)) || : >"$out/labs/$dir.tap"
-    safe_copy "$run/check.log" "$out/labs/$dir.log" 262144 || : >"$out/labs/$dir.log"
+    safe_copy "$run/h/results/$dir.tap" "$out/labs/$dir.tap" $((GRADE_FSIZE_MB << 20)) || : >"$out/labs/$dir.tap"
+    safe_copy "$run/h/check.log" "$out/labs/$dir.log" 262144 || : >"$out/labs/$dir.log"
     if [[ ! -s $out/labs/$dir.log && -s $work/sandbox.err ]]; then # the sandbox itself did not start
         echo "lab $id: the sandbox did not start: $(head -n 1 "$work/sandbox.err")" >>"$out/notes.txt"
     fi
-    $wb join "$id" "$out/labs/$dir.tap" "$bats" "$out/labs/$dir.json"
-    if safe_copy "$run/results/$dir.json" "$work/json" 1048576 && ((status <= 1)) &&
+    $wb join --strict "$id" "$out/labs/$dir.tap" "$bats" "$out/labs/$dir.json" >>"$out/notes.txt"
+    if safe_copy "$run/h/results/$dir.json" "$work/json" 1048576 && ((status <= 1)) &&
         ! cmp -s <($wb results "$work/json" 2>/dev/null) <($wb results "$out/labs/$dir.json"); then
         echo "lab $id: tools/check.sh's results did not match its TAP: graded from the TAP" >>"$out/notes.txt"
     fi

@@ -257,21 +257,43 @@ def read_tap(text):
     return results
 
 
-def join(lab, tap_text, tests, max_lines=0, max_len=0):
+TAMPER_MARK = "TAMPERED: "    # a failure text that begins so: the VM's harness saw forged lines
+BATS_OWN = re.compile(r"^(setup_file|teardown_file|setup_suite|teardown_suite) failed$")
+
+
+def join(lab, tap_text, tests, max_lines=0, max_len=0, strict=False):
     """A lab's results: each test of the bats file (name, task, points) with its
     result in the TAP. A test with no result failed: bats was stopped during it,
     or before it. Failure text is capped at max_lines lines of max_len characters
     (0: no cap). Lines of the TAP that are not results of this file's tests,
-    twice or out of order, are listed as anomalies."""
+    twice or out of order, are listed as anomalies. strict (the grader, where
+    the student's code cannot write the TAP): any anomaly, a plan that is not
+    the lab's count of tests, or a test failed with TAMPER_MARK (kernel-lab/vm
+    found forged result lines) makes the lab's verdict TAMPERED: every test
+    fails with 0 points, and "tampered" holds the evidence."""
     tap = read_tap(tap_text)
     by_name, anomalies, names = {}, [], {t[0] for t in tests}
-    for r in tap:
+    order = {t[0]: i for i, t in enumerate(tests)}
+    last = -1
+    for i, r in enumerate(tap, 1):
+        if strict and BATS_OWN.match(r.name):
+            continue  # bats' own report of a failed setup_file: no test has a result
         if r.name not in names:
             anomalies.append(f"a result for no test of this lab: {r.name}")
         elif r.name in by_name:
             anomalies.append(f"a second result for: {r.name}")
         else:
             by_name[r.name] = r
+            if strict and (r.number != i or order[r.name] < last):
+                anomalies.append(f"a result out of order (number {r.number}, line {i} of the results): {r.name}")
+            last = max(last, order[r.name])
+    text = tap_text.decode("utf-8", "replace") if isinstance(tap_text, bytes) else tap_text
+    plan = re.search(r"^1\.\.([0-9]+)$", text, re.M)
+    if strict and plan and int(plan.group(1)) != len(tests):
+        anomalies.append(f"a plan of {plan.group(1)} tests, where the lab has {len(tests)}")
+    # (a mark's evidence: its first line and the next few, the VM harness's report)
+    marks = [" ".join([r.lines[0][len(TAMPER_MARK):]] + [ln.strip() for ln in r.lines[1:6]])
+             for r in by_name.values() if not r.ok and r.lines and r.lines[0].startswith(TAMPER_MARK)]
     out, stopped = [], False
     for name, task, points in tests:
         r = by_name.get(name)
@@ -292,7 +314,14 @@ def join(lab, tap_text, tests, max_lines=0, max_len=0):
             output = "\n".join(lines)
         out.append({"name": name, "task": task, "points": points if status == "pass" else 0,
                     "max": points, "status": status, "output": output})
-    return {"lab": lab.id, "dir": lab.dir, "title": lab.title, "tests": out, "anomalies": anomalies}
+    res = {"lab": lab.id, "dir": lab.dir, "title": lab.title, "tests": out, "anomalies": anomalies}
+    evidence = (anomalies + marks[:1]) if strict else []
+    if evidence:
+        res["verdict"], res["tampered"] = "TAMPERED", evidence
+        for t in out:
+            t.update(points=0, status="fail",
+                     output="TAMPERED: the lab's results were forged (0 points for the lab): " + "; ".join(evidence[:3]))
+    return res
 
 
 def select(tests, task=None, other=False):
@@ -1095,15 +1124,20 @@ def main(argv):
         for name, task, points in select(bats_tests(args[0]), task, other):
             p(f"{name}\t{task}\t{points}")
     elif cmd == "join" and len(args) >= 4:
-        opts, args = _options(args, ("--task", "--other"), ("--merge",))
+        opts, args = _options(args, ("--task", "--other"), ("--merge", "--strict"))
         if len(args) != 4:
-            raise WbError("join ID TAP BATS OUT.json [--task T | --other T] [--merge]")
+            raise WbError("join ID TAP BATS OUT.json [--task T | --other T] [--merge] [--strict]")
         lab = _lab(labs, args[0])
         task, other = _selection(opts)
         tap = Path(args[1]).read_bytes() if Path(args[1]).exists() else b""
         every = bats_tests(args[2])
         res = join(lab, tap, select(every, task, other), int(os.environ.get("GRADE_MAX_LINES", "0")),
-                   int(os.environ.get("GRADE_MAX_LINE", "0")))
+                   int(os.environ.get("GRADE_MAX_LINE", "0")), bool(opts.get("strict")))
+        if res.get("tampered"):  # the grader's note (tools/grade.sh)
+            p(for_terminal(f"lab {lab.id}: TAMPERED: its results were forged, 0 points for the lab; evidence: "
+                           + "; ".join(e[:300] for e in res["tampered"][:3])
+                           + (f" (and {len(res['tampered']) - 3} more in labs/{lab.dir}.json)"
+                              if len(res["tampered"]) > 3 else "")))
         if opts.get("merge"):
             try:
                 old = read_results(args[3])

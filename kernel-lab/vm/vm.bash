@@ -18,7 +18,9 @@
 #   vm_cpio DIR OUT           pack DIR as a newc cpio (owner root, no root needed)
 #   vm_run INITRD TIMEOUT ARGS...  boot it, kernel command line vm_cmdline + ARGS; the
 #                             console (ttyS0) in $out/console.log, ttyS1 in $out/tap.log;
-#                             QEMU is killed after TIMEOUT s                -> qemu_status
+#                             QEMU is killed after TIMEOUT s     -> qemu_status, nonce
+#   vm_unstamp STAGE...       check and take off the stamps of $out/tap.log's lines;
+#                             the forged ones go to $out/forged
 #   vm_crash_line FILE        the line number of the kernel's first bug report in FILE
 # Environment: KLAB_KERNEL (a release), KLAB_ACCEL (auto|kvm|tcg), KLAB_MEMORY
 # (MiB of guest memory, 256).
@@ -140,16 +142,61 @@ vm_pick_accel() {
     return 0
 }
 
-# vm_busybox_root DIR: a root file system for /init scripts in busybox sh.
+# vm_busybox_root DIR: a root file system for /init scripts in busybox sh,
+# with /bin/stamp (see vm_unstamp).
 vm_busybox_root() {
     local root=$1 applet
     mkdir -p "$root/bin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp"
     cp "$busybox" "$root/bin/busybox"
     for applet in sh mount umount insmod rmmod lsmod poweroff cat cut dmesg echo grep head tail \
-        sed sleep wc ls setsid cttyhack mkdir; do
+        sed sleep wc ls setsid cttyhack mkdir rm; do
         ln -sf busybox "$root/bin/$applet"
     done
-    chmod 755 "$root"
+    cat >"$root/bin/stamp" <<'EOF'
+#!/bin/sh
+# stamp NONCE STAGE: each line of the input as "NONCE STAGE N LINE", N from 1 (kernel-lab/vm/vm.bash)
+n=0
+while IFS= read -r line || [ -n "$line" ]; do
+    n=$((n + 1))
+    printf '%s %s %s %s\n' "$1" "$2" "$n" "$line"
+done
+EOF
+    chmod 755 "$root" "$root/bin/stamp"
+}
+
+# Forging made visible. The code under test runs in the VM as root (a
+# driver in ring 0): it could write the results port itself, as a module's
+# init that prints an all-ok TAP would. So each boot has a nonce, 128 random
+# bits that vm_run adds to the initramfs as /nonce: /init reads it and deletes
+# it before the code under test runs, and each program's results reach ttyS1
+# through /bin/stamp NONCE STAGE (a letter per program, in the order they run).
+# vm_unstamp STAGE...: $out/tap.log's lines without their stamps (in place);
+# every line without this boot's nonce, of a stage out of order, or numbered
+# out of order (a second line N, a gap) goes to $out/forged with what is wrong
+# with it. (Code in ring 0 can read anything, the nonce too: what it cannot
+# do unseen is add lines, the way results were forged so far.)
+vm_unstamp() {
+    local log=$out/tap.log
+    rm -f "$out/forged"
+    # A last line cut by the end of the VM (no newline) is dropped, unchecked.
+    [[ ! -s $log || -z $(tail -c 1 "$log") ]] || sed -i '$d' "$log"
+    awk -v nonce="$nonce" -v stages="$*" -v forged="$out/forged" '
+        function bad(why) { printf "%s: %s\n", why, substr($0, 1, 200) >forged }
+        BEGIN { nst = split(stages, st, " "); s = 1; want = 1 }
+        substr($0, 1, length(nonce) + 1) != nonce " " { bad("a line without this boot'"'"'s nonce"); next }
+        {
+            split(substr($0, length(nonce) + 2), f, " ")
+            line = substr($0, length(nonce) + length(f[1]) + length(f[2]) + 4)
+            if (f[1] != st[s]) {
+                for (k = s + 1; k <= nst && st[k] != f[1]; k++) {}
+                if (k > nst) { bad("a line of stage " f[1] " (unknown, or out of order)"); next }
+                s = k; want = 1
+            }
+            if (f[2] != want "") { bad("line " f[2] " of stage " f[1] " where line " want " was due"); next }
+            want++
+            print line
+        }' "$log" >"$log.lines"
+    mv -f "$log.lines" "$log"
 }
 
 # vm_add_modules DIR NAME...: the modules and their dependencies (modules.dep),
@@ -217,16 +264,21 @@ vm_run() {
     local initrd=$1 limit=$2
     shift 2
     rm -f "$out/console.log" "$out/tap.log"
+    nonce=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    mkdir -p "$out/nonce.d"
+    echo "$nonce" >"$out/nonce.d/nonce"
+    (cd "$out/nonce.d" && echo nonce | cpio -o -H newc -R 0:0 --quiet) | cat "$initrd" - >"$out/boot.cpio"
+    rm -rf "$out/nonce.d"
     set +e
     timeout -k 2 "$limit" qemu-system-x86_64 "${qemu_accel[@]}" -m "${KLAB_MEMORY:-256}M" \
-        -kernel "$kernel" -initrd "$initrd" -append "$(vm_cmdline "$@")" \
+        -kernel "$kernel" -initrd "$out/boot.cpio" -append "$(vm_cmdline "$@")" \
         -nodefaults -no-user-config -display none -no-reboot \
         -serial "file:$out/console.raw" -serial "file:$out/tap.raw" >"$out/qemu.log" 2>&1
     qemu_status=$?
     set -e
     tr -d '\r' <"$out/console.raw" >"$out/console.log"
     tr -d '\r' <"$out/tap.raw" >"$out/tap.log"
-    rm -f "$out/console.raw" "$out/tap.raw"
+    rm -f "$out/console.raw" "$out/tap.raw" "$out/boot.cpio"
 }
 
 # vm_crash_line FILE: the number of the first line of FILE in which the kernel

@@ -49,9 +49,12 @@ lab_setup_file() {
             >"$BATS_FILE_TMPDIR/build.log" 2>&1 || true
     fi
     export PS; PS=$(getconf PAGESIZE)
+    [[ -z ${WB_AS_STUDENT:-} ]] || as_student_setup_file "$("${wb[@]}" tree "$LAB_ID" "$labs")"
 }
 
-lab_setup() { cd "$BATS_TEST_TMPDIR" || return 1; }
+lab_setup() {
+    if [[ -n ${WB_AS_STUDENT:-} ]]; then as_student_setup || return 1; else cd "$BATS_TEST_TMPDIR" || return 1; fi
+}
 
 # built PROG : PROG compiled; if not, the test fails with the compiler's first
 # error (from $BIN/PROG.log, which the Makefile keeps for a failed build) and
@@ -64,6 +67,38 @@ built() {
     else
         fail "$1 was not built: no $BIN/$1 (is $1.c in the lab's directory?)"
     fi
+}
+
+# In the grader's sandbox (tools/grade-sandbox.sh --harness sets WB_AS_STUDENT
+# and WB_STUDENT_UID) the tests run as one uid and the lab's programs as
+# another, the student's: each $BIN/NAME becomes a copy of the wrapper
+# WB_AS_STUDENT (tools/grade-as-student.c), which runs the student's build,
+# $BIN/.student/NAME, as the student with no descriptor but 0, 1 and 2. The
+# student's uid may use the lab's programs, read the tests' inputs in
+# BATS_FILE_TMPDIR (group STUDENT, setgid) and write in each test's working
+# directory, BATS_TEST_TMPDIR/w, and in /dev/shm (setgid, umask 007); bats'
+# other files, the traces (in BATS_TEST_TMPDIR) and the results stay the
+# harness's alone.
+as_student_setup_file() {
+    local g=$WB_STUDENT_UID d=$BIN src name
+    while [[ $d == /work/?* && -O $d ]]; do chmod o+x "$d"; d=${d%/*}; done
+    mkdir -p "$BIN/.student"
+    chgrp "$g" "$BIN/.student" && chmod 2750 "$BIN/.student" || return 1
+    for src in "$1"/*.c; do
+        name=${src##*/} name=${name%.c}
+        [[ -f $BIN/$name && ! -e $BIN/.student/$name ]] || continue
+        mv "$BIN/$name" "$BIN/.student/$name" && chgrp "$g" "$BIN/.student/$name" &&
+            chmod 0750 "$BIN/.student/$name" && cp "$WB_AS_STUDENT" "$BIN/$name" || return 1
+    done
+    chmod 0711 "$BATS_RUN_TMPDIR" "${BATS_FILE_TMPDIR%/*}" &&
+        chgrp "$g" "$BATS_FILE_TMPDIR" && chmod 2750 "$BATS_FILE_TMPDIR" &&
+        chgrp "$g" /dev/shm && chmod 3777 /dev/shm
+}
+as_student_setup() {
+    local w=$BATS_TEST_TMPDIR/w
+    chmod 0711 "$BATS_TEST_TMPDIR" "${BATS_TEST_TMPDIR%/*}" && mkdir "$w" &&
+        chgrp "$WB_STUDENT_UID" "$w" && chmod 2770 "$w" && cd "$w" || return 1
+    umask 007
 }
 
 # runp PROG ARGS... : run a lab program with a time limit; $status, $output

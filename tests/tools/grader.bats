@@ -24,9 +24,9 @@ setup_file() {
         GRADE_MEM_MB=1024 GRADE_DISK_MB=100 GRADE_FSIZE_MB=16 GRADE_NPROC=64
     # Every case graded afresh (no results reused: their notes would depend on the order).
     export GRADE_CACHE=
-    # The sandboxes' working directories on the project's filesystem (ext4), not /tmp.
-    mkdir -p "$ROOT/build"
-    GRADE_WORK=$(mktemp -d "$ROOT/build/grader-test.XXXXXX")
+    # The sandboxes' working directories on a disk (ext4), not /tmp, at a path
+    # that says nothing of this machine (the sandbox shows it in /proc/self/mountinfo).
+    GRADE_WORK=$(mktemp -d /var/tmp/wb-grader-test.XXXXXX)
     # A copy of the grader and its tree, with a checksum of every file.
     GR=$T/root
     mkdir -p "$GR"
@@ -93,24 +93,40 @@ check_case() {
 @test "corpus: a zip archive" { check_case format-zip; }
 @test "corpus: a git bundle" { check_case format-bundle; }
 @test "corpus: a tarball of the workbook" { check_case format-tarball; }
-@test "corpus: a kernel module that panics" {
+@test "corpus: an all-ok TAP written over the lab's results, and on bats' TAP stream" { check_case forge-tap; }
+@test "corpus: a clean trace renamed over strace's output while traced" { check_case forge-trace; }
+@test "corpus: a daemon that keeps bats' descriptors, once the results are all in" { check_case limits-background-fd; }
+# kernel_case CASE: grade a case of the kernel lab (lab 06) on its own, against its golden.
+kernel_case() {
     "$ROOT/tools/wb.py" lab 06 >/dev/null 2>&1 || skip "lab 06 (the kernel lab) is not in course.toml"
     command -v qemu-system-x86_64 >/dev/null || skip "QEMU is not installed (tools/deps.sh kernel)"
-    "$ROOT/tests/grader/build-corpus.sh" "$T/kernel" "$CANARY" kernel-panic
-    # QEMU needs more address space than the corpus's 1 GiB.
-    LAB=06 GRADE_MEM_MB=3072 run "$GR/tools/grade.sh" -o "$OUT/kernel-panic" "$T/kernel/kernel-panic"
+    "$ROOT/tests/grader/build-corpus.sh" "$T/kernel" "$CANARY" "$1"
+    # QEMU needs more address space than the corpus's 1 GiB, and TCG more time than its 100 s.
+    LAB=06 GRADE_MEM_MB=3072 GRADE_LAB_TIMEOUT=600 run "$GR/tools/grade.sh" -o "$OUT/$1" "$T/kernel/$1"
     assert_success
-    check_case kernel-panic
+    check_case "$1"
+}
+
+@test "corpus: a kernel module that panics" {
+    kernel_case kernel-panic
     if ((EUID == 0)); then
-        run bash -c "ps -o pid=,stat=,args= -u 64000 | awk '\$2 !~ /^Z/'"
+        run bash -c "ps -o pid=,stat=,args= -u ${GRADE_UID_BASE:-64000},$((${GRADE_UID_BASE:-64000} + ${GRADE_STUDENT_UIDS:-500})) | awk '\$2 !~ /^Z/'"
         assert_output ''
     fi
+}
+
+@test "corpus: a kernel module whose init writes an all-ok TAP to the results port" {
+    kernel_case forge-serial
+    run python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["verdict"], sum(t["points"] for t in r["tests"]))' \
+        "$OUT/forge-serial/labs/06-driver-mmap.json"
+    assert_output 'TAMPERED 0'
 }
 
 @test "the grader leaves no process, no working directory, nothing outside its sandboxes" {
     if ((EUID == 0)); then
         # (a sandbox's dead init may wait a moment for the machine's init to reap it)
-        run bash -c "ps -o pid=,stat=,args= -u 64000,64001,64002 | awk '\$2 !~ /^Z/'"
+        local b=${GRADE_UID_BASE:-64000} s=${GRADE_STUDENT_UIDS:-500}
+        run bash -c "ps -o pid=,stat=,args= -u $b,$((b + 1)),$((b + 2)),$((b + s)),$((b + s + 1)),$((b + s + 2)) | awk '\$2 !~ /^Z/'"
         assert_output ''
     fi
     run find "$GRADE_WORK" -mindepth 1
@@ -128,8 +144,95 @@ check_case() {
     cp -r "$ROOT/solutions/02-protection-faults" "$sub/labs/"
     run env LAB="01 02" "$GR/tools/grade.sh" -o "$BATS_TEST_TMPDIR/out" "$sub"
     assert_success
-    assert_line --regexp '^Lab 01 .* 0/44 points'
+    # (as root, with two uids, it can kill none of the harness's processes: lab 01 is graded in full too)
+    if grep -qx 'uids: two' "$BATS_TEST_TMPDIR/out/sandbox.txt"; then
+        assert_line --regexp '^Lab 01 .* 44/44 points'
+    else
+        assert_line --regexp '^Lab 01 .* 0/44 points'
+    fi
     assert_line --regexp '^Lab 02 .* ([0-9]+)/\1 points'
+}
+
+# sandbox_dir: a directory for a sandbox of these tests, on a disk, that its users can reach.
+sandbox_dir() {
+    local d
+    d=$(mktemp -d /var/tmp/wb-sandbox-test.XXXXXX) && chmod 755 "$d" && mkdir "$d/tree" && echo "$d"
+}
+
+@test "grade-sandbox --harness: the student's programs cannot write, read or signal the harness; no host path, no /boot" {
+    ((EUID == 0)) || skip "two uids need root"
+    run "$ROOT/tools/grade-sandbox.sh" --facts
+    [[ $output == *"uids: two"* ]] || skip "no two uids here: $output"
+    local d
+    d=$(sandbox_dir)
+    # The student's program (a shell, started as a lab program is) tries everything.
+    cat >"$d/tree/probe.sh" <<'EOF'
+echo "student uid $(id -u)"
+echo "descriptors of the harness $(ls -l /proc/$$/fd | grep -c /work/h)"
+echo forged >/work/h/results.tap && echo WROTE
+echo forged >/tmp/x && mv /tmp/x /work/h/results.tap && echo RENAMED
+cat /work/h/results.tap && echo READ
+echo forged >&3 && echo TAP
+kill "$1" && echo KILLED
+ls "/proc/$1/fd" && echo FDS-OF-HARNESS
+ls /boot && echo BOOT
+grep -F "$2" /proc/self/mountinfo && echo HOSTPATH
+true
+EOF
+    # The harness: its results in /work/h (700), bats' TAP stream on descriptor 3, a process.
+    # shellcheck disable=SC2016 # run by the shell in the sandbox
+    run "$ROOT/tools/grade-sandbox.sh" --harness --slot 3 --tree "$d/tree" "$d/w" -- bash -c '
+        mkdir /work/h && echo "ok 1 real" >/work/h/results.tap
+        mkdir -p /work/build/x/.student && cp /usr/bin/bash /work/build/x/.student/sh && cp "$WB_AS_STUDENT" /work/build/x/sh
+        chgrp "$WB_STUDENT_UID" /work/build/x/.student/sh && chmod o+x /work/build /work/build/x /work/build/x/.student
+        sleep 60 &
+        echo "harness uid $(id -u)"
+        /work/build/x/sh /grade/probe.sh $! "$1" 3>/work/h/tap 2>/dev/null
+        kill $!; cat /work/h/results.tap' sandbox "$ROOT"
+    rm -rf "$d"
+    assert_success
+    assert_line --regexp '^harness uid [0-9]+$'
+    assert_line --regexp '^student uid [0-9]+$'
+    [[ ${lines[0]#harness uid } != "${lines[1]#student uid }" ]]
+    assert_line 'descriptors of the harness 0'
+    refute_line --regexp '^(WROTE|RENAMED|READ|TAP|KILLED|FDS-OF-HARNESS|BOOT|HOSTPATH)$'
+    assert_line 'ok 1 real'
+}
+
+@test "limits per sandbox (cgroup): six processes of 1.5 GiB hold no more than its memory; 100 spinners share its CPU quota" {
+    ((EUID == 0)) || skip "cgroups need root"
+    run "$ROOT/tools/grade-sandbox.sh" --facts
+    [[ $output != *"limits: per-process"* ]] || skip "no cgroups here: $output"
+    local d cg quota procs limit peak
+    d=$(sandbox_dir)
+    # shellcheck disable=SC2016 # run by the shell in the sandbox
+    GRADE_SANDBOX_MEM_MB=3072 GRADE_MEM_MB=2048 GRADE_NPROC=300 GRADE_SANDBOX_NPROC=400 \
+        "$ROOT/tools/grade-sandbox.sh" --slot 4 --timeout 200 --tree "$d/tree" "$d/w" -- bash -c '
+        for i in 1 2 3 4 5 6; do
+            python3 -c "import time; b = b\"x\" * (1536 << 20); print(\"held\", flush=True); time.sleep(10)" &
+        done
+        wait
+        for i in $(seq 100); do (while :; do :; done) & done
+        touch /tmp/spinning
+        sleep 8' >"$d/out" 2>&1 &
+    local pid=$!
+    # While it spins: its cgroup, as the machine sees it.
+    for ((i = 0; i < 600; i++)); do [[ -e $d/w/tmp/spinning ]] && break; sleep 0.25; done
+    cg=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "wb-grade.4.*" 2>/dev/null)
+    procs=$(wc -l <"$(grep -m1 pids <<<"$cg" || grep -m1 . <<<"$cg")/cgroup.procs")
+    quota=$(cat "$(grep -m1 cpu/ <<<"$cg")/cpu.cfs_quota_us" 2>/dev/null || cut -d' ' -f1 "$(grep -m1 . <<<"$cg")/cpu.max")
+    limit=$(cat "$(grep -m1 memory <<<"$cg")/memory.limit_in_bytes" 2>/dev/null || cat "$(grep -m1 . <<<"$cg")/memory.max")
+    peak=$(cat "$(grep -m1 memory <<<"$cg")/memory.max_usage_in_bytes" 2>/dev/null || cat "$(grep -m1 . <<<"$cg")/memory.peak")
+    wait "$pid" || true
+    run grep -c '^held$' "$d/out"
+    rm -rf "$d"
+    # At most two of the six could hold 1.5 GiB at once in 3 GiB (without the cgroup: six).
+    ((output <= 2)) || fail "$output processes held 1.5 GiB at once in a sandbox of 3 GiB"
+    assert_equal "$limit" $((3072 << 20))
+    ((peak <= limit)) || fail "the sandbox's memory peaked at $peak bytes, over its limit $limit"
+    # The 100 spinners (and the shell) are in the sandbox's cgroup, under its quota of one CPU.
+    ((procs >= 101)) || fail "only $procs processes in the sandbox's cgroup"
+    assert_equal "$quota" 100000
 }
 
 @test "grades.csv: one row per student, the points of each lab and the total" {

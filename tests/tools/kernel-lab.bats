@@ -137,3 +137,23 @@ klab() { run "$ROOT/kernel-lab/vm/klab" run "$@"; }
     assert_failure 5
     assert_output --partial "no $BATS_TEST_TMPDIR/empty/wbmap.c"
 }
+
+@test "vm_unstamp: the lines with this boot's nonce, in order, are kept; every other one is forged" {
+    local out=$BATS_TEST_TMPDIR nonce=5eed
+    die() { return 9; }
+    # shellcheck source=kernel-lab/vm/vm.bash
+    source "$ROOT/kernel-lab/vm/vm.bash"
+    # A forged plan and result, a second line 2, a stage unknown, and a last line cut short.
+    printf '%s\n' '1..2' '5eed t 1 1..2' '5eed t 2 ok 1 - a' 'ok 2 - b' '5eed t 2 ok 1 - a' \
+        '5eed t 3 not ok 2 - b' '5eed x 1 ok 2 - b' >"$out/tap.log"
+    printf '5eed t 4 # cut' >>"$out/tap.log"
+    vm_unstamp t
+    run cat "$out/tap.log"
+    assert_output $'1..2\nok 1 - a\nnot ok 2 - b'
+    run cat "$out/forged"
+    assert_line "a line without this boot's nonce: 1..2"
+    assert_line "a line without this boot's nonce: ok 2 - b"
+    assert_line 'line 2 of stage t where line 3 was due: 5eed t 2 ok 1 - a'
+    assert_line 'a line of stage x (unknown, or out of order): 5eed x 1 ok 2 - b'
+    assert_equal "${#lines[@]}" 4
+}

@@ -171,6 +171,25 @@ class TapAndTags(unittest.TestCase):
         self.assertEqual(res["tests"][0]["status"], "pass")
         self.assertEqual(len(res["anomalies"]), 2)
 
+    def test_strict_any_anomaly_makes_the_lab_tampered_with_no_points(self):
+        lab, tests = wb.Lab("01", "01-demo", "t"), [("a", "1.1", 1), ("b", "1.2", 2)]
+        clean = wb.join(lab, "1..2\nok 1 a\nok 2 b\n", tests, strict=True)
+        self.assertNotIn("verdict", clean)
+        self.assertEqual(sum(t["points"] for t in clean["tests"]), 3)
+        for forged, why in (("1..2\nok 1 a\nok 2 b\nnot ok 3 b\n", "a second result"),
+                            ("1..2\nok 1 b\nok 2 a\n", "out of order"),
+                            ("1..2\nok 2 a\nok 3 b\n", "out of order"),
+                            ("1..3\nok 1 a\nok 2 b\n", "a plan of 3"),
+                            ("1..2\nok 1 a\nok 2 zzz\n", "no test of this lab"),
+                            ("1..2\nok 1 a\nnot ok 2 b\n# TAMPERED: seen in the VM\n", "seen in the VM")):
+            res = wb.join(lab, forged, tests, strict=True)
+            self.assertEqual(res["verdict"], "TAMPERED", forged)
+            self.assertIn(why, " ".join(res["tampered"]))
+            self.assertEqual([(t["status"], t["points"]) for t in res["tests"]], [("fail", 0)] * 2)
+        # bats' own report of a failed setup_file is no forgery; without strict, nothing changes
+        self.assertNotIn("verdict", wb.join(lab, "1..2\nnot ok 1 setup_file failed\n", tests, strict=True))
+        self.assertNotIn("verdict", wb.join(lab, "1..2\nok 1 b\nok 2 a\n", tests))
+
     def test_failure_text_is_capped(self):
         lab = wb.Lab("01", "01-demo", "t")
         tap = "not ok 1 a\n" + "".join(f"# {'x' * 20} {i}\n" for i in range(10))
