@@ -636,7 +636,8 @@ def tap_of(graded):
 
 def class_csv(outdir, labs, out):
     """grades.csv of a class: one row per graded student (a directory of OUTDIR
-    with a results.json), the points of each lab, the total."""
+    with a results.json; the student's id is its id.txt, else its name), the
+    points of each lab, the total."""
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["id"] + [f"lab{lab.id}" for lab in labs] + ["total"])
     rows = 0
@@ -645,7 +646,8 @@ def class_csv(outdir, labs, out):
         for lab in labs:
             f = d / "labs" / f"{lab.dir}.json"
             points.append(sum(t["points"] for t in read_results(f)["tests"]) if f.exists() else 0)
-        w.writerow([csv_cell(d.name)] + points + [sum(points)])
+        sid = (d / "id.txt").read_bytes().decode("utf-8", "replace") if (d / "id.txt").is_file() else d.name
+        w.writerow([csv_cell(sid)] + points + [sum(points)])
         rows += 1
     return rows
 
