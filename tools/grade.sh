@@ -6,7 +6,7 @@
 #                                   OUTDIR=$AUTOGRADER/results (AUTOGRADER=/autograder)
 #
 # SUBMISSION: the student's tree (a directory), a tar/zip archive of it, or a
-# git bundle. Only the student's editable files (tools/grade-lib.sh) are taken from
+# git bundle (GRADE_REF=BRANCH: the branch to grade, when not its HEAD). Only the student's editable files (tools/grade-lib.sh) are taken from
 # it; everything else is the instructor's (the handout, tools/dist.sh --list).
 # Each lab of course.toml (LAB="NN ...": those) is graded by tools/check.sh in its
 # own sandbox (tools/grade-sandbox.sh), then OUTDIR (default build/grade/NAME)

@@ -359,9 +359,14 @@ def for_xml(s):
                       for_terminal(s))
 
 
+def one_line(s):
+    """Text a terminal shows as it is, on one line."""
+    return for_terminal(str(s)).replace("\n", "\\n")
+
+
 def csv_cell(s):
     """A cell a spreadsheet shows as text, never runs as a formula."""
-    s = for_terminal(str(s)).replace("\n", "\\n")
+    s = one_line(s)
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
@@ -551,7 +556,7 @@ def _totals(tests):
 
 
 def summary(name, graded, notes, maxlines=8):
-    out = [f"Submission {for_terminal(name)}"]
+    out = [f"Submission {one_line(name)}"]
     out += [f"  note: {for_terminal(n)}" for n in notes]
     every = []
     for lab, res in graded:
