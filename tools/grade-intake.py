@@ -323,7 +323,7 @@ def members(path, want=(), dest=None):
     """The lines of list (or extract): the members, then the notes."""
     notes = []
     with open(path, "rb") as f:
-        is_zip = f.read(2) == b"PK"
+        is_zip = f.read(4) in (b"PK\x03\x04", b"PK\x05\x06")  # a member first, or empty
     lines = [f"{t}\t{size}\t{name}\t{key}"
              for t, size, name, key in (zip_members if is_zip else tar_members)(path, set(want), dest, notes)
              if not re.search(r"[\t\n\r]", name)]
