@@ -149,7 +149,7 @@ def copy_dir(src_fd, dest, rank):
                 if r is not None:
                     found.append((r, path, fd, e.name, stat.S_ISLNK(st.st_mode)))
                 else:
-                    other += 1
+                    other += stat.S_ISREG(st.st_mode)
         if len(found) == before and fd != src_fd:
             os.close(fd)  # (a directory stays open while its files are to be read)
         if seen > MAX_ENTRIES:
