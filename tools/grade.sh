@@ -6,7 +6,7 @@
 #                                   OUTDIR=$AUTOGRADER/results (AUTOGRADER=/autograder)
 #
 # SUBMISSION: the student's tree (a directory), a tar/zip archive of it, or a
-# git bundle. Only the student's editable files (tools/grade-lib.sh) are taken from
+# git bundle (GRADE_REF=BRANCH: the branch to grade, when not its HEAD). Only the student's editable files (tools/grade-lib.sh) are taken from
 # it; everything else is the instructor's (the handout, tools/dist.sh --list).
 # Each lab of course.toml (LAB="NN ...": those) is graded by tools/check.sh in its
 # own sandbox (tools/grade-sandbox.sh --harness: the harness as one uid, the
@@ -82,30 +82,22 @@ mkdir -p "$work/tree/build"
 GRADE_TREE_HASH=$(tree_hash "$work/tree") # before the student's files: part of each lab's cache key
 "$root/tools/wb.py" editable --labs "$work/tree" >"$work/lab-files"
 
-# The submission, copied where the sandbox may read it: a file as it is; of a
-# directory, its regular files and links only (never what a link points to),
-# up to GRADE_MAX_SUBMISSION_MB in all (grade-unpack says what is too big).
+# The submission, copied where the sandbox may read it (tools/grade-intake.py,
+# never through a link, even one swapped in while it reads): of a file, its
+# first GRADE_MAX_SUBMISSION_MB; of a directory, only the files whose names the
+# grader knows, the lab files first (grade-unpack says what is too big).
 mkdir "$work/sub"
-if [[ -d $sub ]]; then
-    (cd "$sub" && find . -maxdepth 8 \( -type f -o -type l \) -printf '%s %p\0' | head -z -n 20000 |
-        awk -v RS='\0' -v ORS='\0' -v max=$((GRADE_MAX_SUBMISSION_MB << 20)) '
-            { n = index($0, " "); size = substr($0, 1, n - 1); if ((total += size) <= max) print substr($0, n + 1) }' |
-        xargs -0 -r cp -P --parents -t "$work/sub")
-    subin=$work/sub
-elif (($(stat -c %s -- "$sub") <= GRADE_MAX_SUBMISSION_MB << 20)); then
-    cp -- "$sub" "$work/sub/submission"
-    subin=$work/sub/submission
-else
-    subin=/dev/null
-fi
+"$root/tools/grade-intake.py" copy "$sub" "$work/sub/submission" "$work/tree" >>"$out/notes.txt"
+subin=$work/sub/submission
+[[ -e $subin ]] || subin=/dev/null
 chmod -R a+rX "$work/sub" "$work/tree"
 start=$EPOCHREALTIME
 "$root/tools/grade-sandbox.sh" --slot "$slot" --timeout 120 --tree "$work/tree" --ro "$subin" /submission \
-    "$work/unpack" -- /grade/tools/grade-unpack.sh /submission /work/out >"$out/unpack.log" 2>&1 ||
+    --env GRADE_REF="${GRADE_REF:-}" "$work/unpack" -- /grade/tools/grade-unpack.sh /submission /work/out >"$out/unpack.log" 2>&1 ||
     echo "reading the submission failed (see unpack.log)" >>"$out/notes.txt"
 printf 'unpack\t%s\n' "$(since "$start")" >>"$out/timing.tsv"
 safe_copy "$work/unpack/out/notes" "$work/notes" 65536 && head -n 30 "$work/notes" >>"$out/notes.txt"
-[[ $subin != /dev/null ]] || echo "the submission is larger than $GRADE_MAX_SUBMISSION_MB MB: not read" >>"$out/notes.txt"
+safe_copy "$work/unpack/out/refused" "$work/refused" 65536 || : >"$work/refused"
 
 # The labs to grade (LAB="NN ...": those), as the instructor's manifest has them.
 wb=$root/tools/wb.py
@@ -136,6 +128,8 @@ while IFS=$'\t' read -r id dir _; do
     all=$(printf '%s\n' "${editable[@]}" | grep -cF "$where" || true)
     if ((all == 0)); then
         continue
+    elif ((${#gone[@]} == all)) && grep -qF "$where" "$work/refused"; then
+        echo "lab $id: none of its files was used (refused: see the notes above): the starter is graded" >>"$out/notes.txt"
     elif ((${#gone[@]} == all)); then
         echo "lab $id: none of its files is in the submission: the starter is graded" >>"$out/notes.txt"
     elif ! grep -qF "$where" "$work/changed"; then

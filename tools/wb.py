@@ -382,9 +382,14 @@ def for_xml(s):
                       for_terminal(s))
 
 
+def one_line(s):
+    """Text a terminal shows as it is, on one line."""
+    return for_terminal(str(s)).replace("\n", "\\n")
+
+
 def csv_cell(s):
     """A cell a spreadsheet shows as text, never runs as a formula."""
-    s = for_terminal(str(s)).replace("\n", "\\n")
+    s = one_line(s)
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
@@ -610,7 +615,7 @@ def _totals(tests):
 
 
 def summary(name, graded, notes, maxlines=8):
-    out = [f"Submission {for_terminal(name)}"]
+    out = [f"Submission {one_line(name)}"]
     out += [f"  note: {for_terminal(n)}" for n in notes]
     every = []
     for lab, res in graded:
@@ -759,7 +764,8 @@ def tap_of(graded):
 
 def class_csv(outdir, labs, out):
     """grades.csv of a class: one row per graded student (a directory of OUTDIR
-    with a results.json), the points of each lab, the total."""
+    with a results.json; the student's id is its id.txt, else its name), the
+    points of each lab, the total."""
     import csv  # here, as for XML
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["id"] + [f"lab{lab.id}" for lab in labs] + ["total"])
@@ -769,7 +775,8 @@ def class_csv(outdir, labs, out):
         for lab in labs:
             f = d / "labs" / f"{lab.dir}.json"
             points.append(sum(t["points"] for t in read_results(f)["tests"]) if f.exists() else 0)
-        w.writerow([csv_cell(d.name)] + points + [sum(points)])
+        sid = (d / "id.txt").read_bytes().decode("utf-8", "replace") if (d / "id.txt").is_file() else d.name
+        w.writerow([csv_cell(sid)] + points + [sum(points)])
         rows += 1
     return rows
 
@@ -963,7 +970,8 @@ def check_course(root=ROOT):
                     problems.append(f"{where}: a stray file labs/{lab.dir}/{rel}")
         for f in sorted(solution.rglob("*")):
             rel = f.relative_to(solution).as_posix()
-            if f.is_file() and not re.fullmatch(r"[A-Za-z0-9_-]+\.[ch]|\.clang-format", rel):
+            # (ANSWERS.md: the answer key of the chapter's questions, for the instructor's edition)
+            if f.is_file() and not re.fullmatch(r"[A-Za-z0-9_-]+\.[ch]|\.clang-format|ANSWERS\.md", rel):
                 problems.append(f"{where}: a stray file {solution.relative_to(root)}/{rel}")
     for top, allowed in (("labs", known | {"common"}), ("solutions", known | {lab.tree for lab in labs if lab.tree})):
         for d in sorted((root / top).iterdir()):

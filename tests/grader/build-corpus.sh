@@ -13,7 +13,15 @@
 #   append  = PROG.c: append.c is added at the end of PROG.c
 #   perl    = FILE EXPR: perl -0pi -e EXPR on FILE (a change that inject cannot make)
 #   format  = dir (default) | tgz | zip | bundle | symlink-file | symlink-dir |
-#             dotdot | absolute | oversize | garbage
+#             dotdot | absolute | oversize | garbage | bundle-nohead (branch main
+#             only) | bundle-branches (work and draft, no HEAD) | tar-cut (a tar.gz cut
+#             inside its last member) | tar-padded (a tar.gz with a 16 GiB member
+#             after the lab files) | tar-sparse (a tar made 16 GiB by a hole
+#             after its end) | many-files (a directory with 25,000 small
+#             files and a 60 MB one before labs/) | zip-bomb (each lab file
+#             unpacks to 1 MB, the archive claims 2-5 KB)
+#   name    = the submission's name in OUTDIR, when not CASE.EXT (printf %b: \n
+#             is a newline); grader.bats finds its results by the id it had
 #   present = TEXT that summary.txt must show; absent = TEXT no result may show
 #   skip    = why the case cannot be run yet
 # and optionally files/: more files of the submission (tests, Makefile, ...),
@@ -61,6 +69,50 @@ evil_tar() {
     rm -rf "$stage"
 }
 
+# The big inputs are made here, never committed: the padding as a gzip
+# member of 1 MiB of zeros repeated, the 60 MB file sparse.
+commit() { # commit DIR: its files as one commit of branch main
+    git -C "$1" init -q -b main && git -C "$1" add -A &&
+        git -C "$1" -c user.name=student -c user.email=student@example.com commit -qm work
+}
+tar_padded() {
+    python3 - "$1" "$2" <<'EOF'
+import gzip, io, sys, tarfile
+tree, dest = sys.argv[1:]
+buf = io.BytesIO()
+tarfile.open(fileobj=buf, mode="w").add(tree + "/labs", arcname="labs")  # not closed: no end of archive yet
+pad = tarfile.TarInfo("padding.bin")
+pad.size = 16 << 30
+zeros = gzip.compress(bytes(1 << 20))
+with open(dest, "wb") as f:
+    f.write(gzip.compress(buf.getvalue() + pad.tobuf()))
+    for _ in range(pad.size >> 20):
+        f.write(zeros)
+    f.write(gzip.compress(bytes(1024)))
+EOF
+}
+zip_bomb() {
+    python3 - "$1" "$2" <<'EOF'
+import struct, sys, zipfile
+from pathlib import Path
+tree, dest = sys.argv[1:]
+with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sorted(Path(tree).rglob("*.c")):
+        z.writestr(f"project/{f.relative_to(tree)}", f.read_bytes() + bytes(1 << 20))
+data = bytearray(Path(dest).read_bytes())
+with zipfile.ZipFile(dest) as z:
+    infos = z.infolist()
+claims = [2048 + 512 * i for i in range(len(infos))]
+for info, claim in zip(infos, claims):  # the local headers' uncompressed size
+    struct.pack_into("<I", data, info.header_offset + 22, claim)
+at = data.find(b"PK\x01\x02")
+for claim in claims:  # the central directory's
+    struct.pack_into("<I", data, at + 24, claim)
+    at = data.find(b"PK\x01\x02", at + 4)
+Path(dest).write_bytes(data)
+EOF
+}
+
 cases=("$@")
 ((${#cases[@]})) || mapfile -t cases < <(ls "$here/corpus")
 for c in "${cases[@]}"; do
@@ -68,6 +120,7 @@ for c in "${cases[@]}"; do
     tree=$out/.tree-$c dest=labs/$lab from=$lab
     [[ $(conf "$c" lab) != kernel-lab ]] || dest=kernel-lab from=kernel-lab
     rm -rf "$tree" "${out:?}/$c" "$out/$c".*
+    [[ -z $(conf "$c" name) ]] || rm -rf "${out:?}/$(printf '%b' "$(conf "$c" name)")"
     mkdir -p "$tree/$dest"
     case $(conf "$c" base) in
     solution) cp "$root/solutions/$from"/*.[ch] "$tree/$dest/" ;;
@@ -93,8 +146,23 @@ for c in "${cases[@]}"; do
     dotdot) evil_tar "$c" "$tree" "../../../../../../../../../..$canary" "labs/../../../x" ;;
     absolute) evil_tar "$c" "$tree" "$canary" "" ;;
     garbage) printf "this is not a tarball\n" >"$out/$c.tar.gz" ;;
+    bundle-nohead) commit "$tree" && git -C "$tree" bundle create -q "$out/$c.bundle" main 2>/dev/null ;;
+    bundle-branches) commit "$tree" && git -C "$tree" branch -q -m work && git -C "$tree" branch -q draft &&
+        git -C "$tree" bundle create -q "$out/$c.bundle" work draft 2>/dev/null ;;
+    tar-cut) head -c 200000 /dev/urandom | base64 >"$tree/zz-notes.txt" &&
+        tar -cf "$tree.tar" -C "$tree" labs zz-notes.txt &&
+        head -c $(($(stat -c %s "$tree.tar") - 100000)) "$tree.tar" | gzip >"$out/$c.tar.gz" && rm "$tree.tar" ;;
+    tar-padded) tar_padded "$tree" "$out/$c.tar.gz" ;;
+    tar-sparse) tar -cf "$out/$c.tar" -C "$tree" labs && truncate -s 16G "$out/$c.tar" ;;
+    many-files) mkdir -p "$tree/aaa" && truncate -s 60M "$tree/aaa/data.bin" &&
+        (cd "$tree/aaa" && seq -f 'f%05g.txt' 1 25000 | xargs touch) && mv "$tree" "$out/$c" ;;
+    zip-bomb) zip_bomb "$tree" "$out/$c.zip" ;;
     oversize) head -c 600000 /dev/zero | tr '\0' ' ' | sed 's|^|/*|; s|$|*/|' >>"$tree/labs/$lab/mcat.c" &&
         mv "$tree" "$out/$c" ;;
     esac
     rm -rf "$tree"
+    name=$(conf "$c" name)
+    for made in "$out/$c" "$out/$c".*; do
+        [[ -z $name || ! -e $made ]] || { mv -T "$made" "$out/$(printf '%b' "$name")"; break; }
+    done
 done

@@ -54,21 +54,33 @@ normalise() { grep -v '^             ' "$1" | sed "s|$T|<tmp>|g; s|$ROOT|<root>|
 
 conf() { sed -n "s/^$2 = //p" "$BATS_TEST_DIRNAME/../grader/corpus/$1/case.conf"; }
 
+# result CASE: the directory of its results (for a case with a name, the one
+# whose id.txt is that name without .zip).
+result() {
+    local name id d
+    name=$(conf "$1" name)
+    [[ -n $name ]] || { echo "$OUT/$1"; return; }
+    id=$(printf '%b' "${name%.zip}")
+    for d in "$OUT"/*/; do [[ ! -f $d/id.txt || $(cat "$d/id.txt") != "$id" ]] || { echo "${d%/}"; return; }; done
+    echo "$OUT/$1"
+}
+
 # check_case CASE: the golden summary, and the texts its case.conf asks for.
 check_case() {
-    local c=$1 dir=$ROOT/tests/grader/corpus/$1 text
-    [[ -f $OUT/$c/summary.txt ]] || fail "$(printf 'no result for %s; grade-class said:\n%s' "$c" "$(cat "$T/class.log")")"
-    normalise "$OUT/$c/summary.txt" >"$T/$c.actual"
+    local c=$1 dir=$ROOT/tests/grader/corpus/$1 text r
+    r=$(result "$c")
+    [[ -f $r/summary.txt ]] || fail "$(printf 'no result for %s; grade-class said:\n%s' "$c" "$(cat "$T/class.log")")"
+    normalise "$r/summary.txt" >"$T/$c.actual"
     if [[ -n ${GRADER_GOLDEN_UPDATE:-} ]]; then cp "$T/$c.actual" "$dir/expected"; fi
     run diff -u "$dir/expected" "$T/$c.actual"
     assert_success
     while IFS= read -r text; do
-        grep -qF -- "$text" "$OUT/$c/summary.txt" || fail "$(printf 'expected "%s" in the summary:\n%s' "$text" "$(cat "$OUT/$c/summary.txt")")"
+        grep -qF -- "$text" "$r/summary.txt" || fail "$(printf 'expected "%s" in the summary:\n%s' "$text" "$(cat "$r/summary.txt")")"
     done < <(conf "$c" present)
     while IFS= read -r text; do
         # (files/ is the student's code as graded: it may say anything)
-        ! grep -rqF --exclude-dir=files -- "$text" "$OUT/$c" ||
-            fail "expected no \"$text\" in the results of $c: $(grep -rF --exclude-dir=files -- "$text" "$OUT/$c" | head -n 3)"
+        ! grep -rqF --exclude-dir=files -- "$text" "$r" ||
+            fail "expected no \"$text\" in the results of $c: $(grep -rF --exclude-dir=files -- "$text" "$r" | head -n 3)"
     done < <(conf "$c" absent)
 }
 
@@ -96,6 +108,16 @@ check_case() {
 @test "corpus: an all-ok TAP written over the lab's results, and on bats' TAP stream" { check_case forge-tap; }
 @test "corpus: a clean trace renamed over strace's output while traced" { check_case forge-trace; }
 @test "corpus: a daemon that keeps bats' descriptors, once the results are all in" { check_case limits-background-fd; }
+@test "corpus: a git bundle of one branch and no HEAD" { check_case intake-bundle-nohead; }
+@test "corpus: a git bundle of two branches and no HEAD" { check_case intake-bundle-branches; }
+@test "corpus: a tarball cut inside its last member" { check_case intake-tar-cut; }
+@test "corpus: a tarball padded to 16 GiB after the lab files" { check_case intake-tar-padded; }
+@test "corpus: a tar file of 16 GiB (sparse)" { check_case intake-tar-sparse; }
+@test "corpus: a directory of 25,000 files and a 60 MB one before labs/" { check_case intake-many-files; }
+@test "corpus: a zip bomb whose members claim 2-5 KB" { check_case intake-zip-bomb; }
+@test "corpus: a student id with =, comma, quotes, newline" { check_case class-formula-id; }
+@test "corpus: a student named grades.csv" { check_case class-grades-csv; }
+@test "corpus: carol.zip beside carol.failed.zip" { check_case class-carol && check_case class-carol-failed; }
 # kernel_case CASE: grade a case of the kernel lab (lab 06) on its own, against its golden.
 kernel_case() {
     "$ROOT/tools/wb.py" lab 06 >/dev/null 2>&1 || skip "lab 06 (the kernel lab) is not in course.toml"
@@ -243,6 +265,64 @@ EOF
     local c rows=1
     for c in "$ROOT"/tests/grader/corpus/*/; do grep -qE '^(skip|grade) = ' "$c/case.conf" || rows=$((rows + 1)); done
     assert_equal "$(wc -l <"$OUT/grades.csv")" "$rows"
+}
+
+@test "grades.csv: hostile ids make one formula-safe row each, never a file of the grader's; the graded count is the students'" {
+    [[ -f $OUT/grades.csv ]]
+    # (the ids, and the rows' length: the points are the golden summaries')
+    run python3 -c 'import csv, sys
+for row in csv.reader(open(sys.argv[1], encoding="utf-8", newline="")): print(len(row), row[0])' "$OUT/grades.csv"
+    assert_success
+    assert_line "3 '=1+2,\"quoted\"\\n-line" # the id as text: a quote before =, \n for the newline
+    assert_line '3 grades.csv'
+    assert_line '3 carol'
+    assert_line '3 carol.failed'
+    refute_line --regexp '^[0-9]+ [=+@-]'
+    refute_line --regexp '^([0-24-9]|[0-9][0-9]+) '
+    run find "$OUT" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -name '*.*'
+    assert_output ''
+    local n
+    n=$(find "$SUBS" -mindepth 1 -maxdepth 1 ! -name '.*' | wc -l)
+    run grep -F 'grade-class: ' "$T/class.log"
+    assert_line --regexp "^grade-class: $n of $n graded \(0 not graded\)"
+}
+
+@test "a live directory copied by root: a parent swapped for a link between the walk and the reads is never followed" {
+    local s=$BATS_TEST_TMPDIR/alice o=$BATS_TEST_TMPDIR/bob
+    mkdir -p "$s/labs/01-mmap-flags" "$o/labs/01-mmap-flags"
+    echo '/* alice */' >"$s/labs/01-mmap-flags/mcat.c"
+    echo 'int secret = 42;' >"$o/labs/01-mmap-flags/mcat.c"
+    # tools/grade-intake.py copy, with alice's process swapping her lab's
+    # directory for a link to bob's as soon as the walk has seen mcat.c
+    run python3 - "$GR" "$s" "$o" "$BATS_TEST_TMPDIR/copy" <<'EOF'
+import importlib.util, sys
+sys.dont_write_bytecode = True  # nothing written in the grader's tree
+from pathlib import Path
+root, student, other, dest = sys.argv[1:]
+spec = importlib.util.spec_from_file_location("intake", f"{root}/tools/grade-intake.py")
+intake = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(intake)
+known = intake.wanted_names
+
+def swapping(tree):
+    rank, swapped = known(tree), []
+    def rank_and_swap(path):
+        if path.endswith("mcat.c") and not swapped:
+            lab = Path(student, "labs/01-mmap-flags")
+            lab.rename(lab.with_name("moved"))
+            lab.symlink_to(Path(other, "labs/01-mmap-flags"))
+            swapped.append(path)
+        return rank(path)
+    return rank_and_swap
+intake.wanted_names = swapping
+sys.exit(intake.copy(student, dest, root))
+EOF
+    assert_success
+    [[ -L $s/labs/01-mmap-flags ]] # the swap happened
+    run cat "$BATS_TEST_TMPDIR/copy/labs/01-mmap-flags/mcat.c"
+    assert_output '/* alice */'
+    run grep -rF secret "$BATS_TEST_TMPDIR/copy"
+    assert_failure
 }
 
 @test "grade-class resumes: what is graded stays, what is missing or half-done is graded" {
