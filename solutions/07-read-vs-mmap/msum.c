@@ -7,7 +7,7 @@
  * only way the bytes arrive, through page faults. It prints the checksum and
  * what the kernel counted meanwhile (iocount.h). An option asks for one kind
  * of help from the kernel:
- *   random      madvise(MADV_RANDOM): no readahead, no fault-around (task 2.2)
+ *   random      madvise(MADV_RANDOM): no readahead (task 2.2)
  *   populate    MAP_POPULATE: every page mapped inside mmap() (task 3.1)
  *   sequential, willneed, hugepage   madvise(MADV_...) (task 3.2)
  */

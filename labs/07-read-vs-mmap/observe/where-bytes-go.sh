@@ -49,7 +49,8 @@ heading "Cold, with MADV_RANDOM (task 2.2)"
 look "faults in the loop: one major fault per page, $((size / ps)) of them, and it is slow."
 show_run evict data
 show_run msum data random
-why "MADV_RANDOM turns readahead and fault-around off: each first touch of a" \
+why "MADV_RANDOM turns readahead off (fault-around, which maps only pages" \
+    "already cached, finds none in a cold file): each first touch of a" \
     "page is a fault that waits for one 4 KiB read from the disk. That is what" \
     "a page fault costs when nobody helps it; the counts without the advice are" \
     "what the kernel's help saves (they vary with the file system and how the" \
@@ -62,6 +63,10 @@ show_run msum data
 why "A hot file page is found in the page cache, not in swap: the fault maps it," \
     "and with it its neighbours already in the cache (fault-around: 16 pages by" \
     "default, more when the page cache holds the file in large folios)."
+show_run msum data random
+why "Hot, with MADV_RANDOM: about as few faults. The advice turns readahead off," \
+    "not fault-around: the kernel does not look at it when it maps a fault's" \
+    "cached neighbours (should_fault_around() in mm/memory.c)."
 
 heading "The read() calls of rsum (task 1.1)"
 look "the number of read() calls on the file: ceil(size / BUFSIZE), plus one that returns 0."
