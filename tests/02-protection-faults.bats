@@ -49,7 +49,7 @@ si_addr() {
     traced probe r:0
     expect_status 0
     for sig in SIGSEGV SIGBUS; do
-        grep -Eq "^rt_sigaction\($sig, \{sa_handler=0x[^,]+, sa_mask=\[[^]]*\], sa_flags=[A-Z_|]*SA_SIGINFO" "$TRACE" ||
+        grep -Eq "^rt_sigaction\($sig, \{sa_handler=0x[^,]+, sa_mask=~?\[[^]]*\], sa_flags=[A-Z_|]*SA_SIGINFO" "$TRACE" ||
             fail "$(printf 'expected sigaction(%s, ...) with SA_SIGINFO in sa_flags (task 1.1);\nthe rt_sigaction() calls in the trace:\n%s' \
                 "$sig" "$(grep '^rt_sigaction' "$TRACE" || echo '  (none)')")"
     done
