@@ -121,7 +121,8 @@ rm -f "$work/new"
 touch "$work/missing" "$work/changed"
 # The student's editable files as graded (for the instructor, and grade-class's similarity report).
 rm -rf "$out/files" && mkdir "$out/files"
-printf '%s\n' "${editable[@]}" | grep -vxF -f "$work/missing" | (cd "$work/tree" && xargs -r cp --parents -t "$out/files")
+# (grep finds nothing when the submission had none of the files: not an error)
+{ printf '%s\n' "${editable[@]}" | grep -vxF -f "$work/missing" || true; } | (cd "$work/tree" && xargs -r cp --parents -t "$out/files")
 while IFS=$'\t' read -r id dir _; do
     where=$($wb tree "$id" labs)/ # the lab's files, relative to the tree
     mapfile -t gone < <(grep -F "$where" "$work/missing" | sed "s|^$where||")
