@@ -14,7 +14,7 @@ setup() { lab_setup; }
     make_file data $((3 * PS + 123))
     runp mcat data
     expect_status 0
-    "$BIN/mcat" data >out
+    timeout -k 1 "$(run_limit 30)" "$BIN/mcat" data >out
     expect_same_file data out "mcat's output"
 }
 
@@ -120,9 +120,10 @@ setup() { lab_setup; }
 @test "2.1 mcat OFFSET LENGTH prints exactly that range, at any offset" {
     make_file data $((3 * PS + 500))
     local off len
+    built mcat || return 1
     for off_len in "5000 100" "$PS 10" "1 $((PS * 2))" "$((3 * PS + 499)) 9"; do
         read -r off len <<<"$off_len"
-        "$BIN/mcat" data "$off" "$len" >out 2>err || true
+        timeout -k 1 "$(run_limit 30)" "$BIN/mcat" data "$off" "$len" >out 2>err || true
         tail -c +$((off + 1)) data | head -c "$len" >expected
         expect_same_file expected out "the output of 'mcat data $off $len'"
     done

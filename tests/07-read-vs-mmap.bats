@@ -18,6 +18,7 @@ setup() { lab_setup; }
 teardown() {
     # A directory made outside the test's own (see disk_dir) is ours to remove.
     if [[ -n ${DISK:-} && $DISK != "$BATS_TEST_TMPDIR"/* ]]; then rm -rf "$DISK"; fi
+    lab_teardown
 }
 
 # wsum FILE : the checksum the readers must print: the sum of the file's
@@ -32,6 +33,7 @@ wsum() {
 # posix_fadvise(POSIX_FADV_DONTNEED), not the lab's evict), and check with
 # incore (mincore) that none is left in the page cache.
 make_cold() {
+    built incore || return 1
     dd if=/dev/null of="$1" oflag=nocache conv=notrunc,fdatasync count=0 status=none &&
         [[ $("$BIN/incore" "$1") == *": 0 of "* ]]
 }

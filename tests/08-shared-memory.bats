@@ -24,6 +24,7 @@ teardown() {
     if [[ -n ${SYSV_KEY:-} ]]; then ipcrm -M "$SYSV_KEY" 2>/dev/null || true; fi
     local p
     for p in ${BG_PIDS:-}; do kill -TERM "$p" 2>/dev/null || true; done
+    lab_teardown
 }
 
 # --- helpers ---------------------------------------------------------------

@@ -56,6 +56,34 @@ lab_setup() {
     if [[ -n ${WB_AS_STUDENT:-} ]]; then as_student_setup || return 1; else cd "$BATS_TEST_TMPDIR" || return 1; fi
 }
 
+# lab_teardown : no program of the test outlives it. In the grader's sandbox
+# every process of the student's uid is killed (a fork bomb's too: each round
+# kills all there are, and a process with SIGKILL pending cannot fork); else
+# run_limit has kept each run within the test's time. A lab's own teardown
+# calls it.
+lab_teardown() {
+    [[ -n ${WB_AS_STUDENT:-} ]] || return 0
+    local tries
+    for ((tries = 0; tries < 50; tries++)); do
+        pkill -KILL -U "$WB_STUDENT_UID" || return 0
+        sleep 0.05
+    done
+    echo "lab_teardown: processes of the student's uid are still running" >&2
+    return 1
+}
+teardown() { lab_teardown; }
+
+# run_limit SECONDS : SECONDS, or less when the test has a time limit
+# (BATS_TEST_TIMEOUT, the grader's): what is left of it, less a second for the
+# test to report. So a program that hangs is stopped by its own run, which
+# names it, never by bats' timeout, which would leave it running.
+run_limit() {
+    local left=$1
+    [[ -z ${BATS_TEST_TIMEOUT:-} ]] || left=$((BATS_TEST_TIMEOUT - SECONDS - 1))
+    ((left < $1)) || left=$1
+    echo $((left > 1 ? left : 1))
+}
+
 # built PROG : PROG compiled; if not, the test fails with the compiler's first
 # error (from $BIN/PROG.log, which the Makefile keeps for a failed build) and
 # its file. runp and traced check it; a test that runs $BIN/PROG itself calls it.
@@ -111,7 +139,7 @@ runp() {
     local prog=$BIN/$1 limit=${WB_TIMEOUT:-30}; shift
     remember_run "$prog" "$@"
     if [[ ${WB_VALGRIND:-} == 1 ]]; then
-        limit=$((3 * limit))
+        limit=$(run_limit $((3 * limit)))
         run timeout -k 1 "$limit" valgrind -q --error-exitcode=97 --leak-check=full \
             --errors-for-leak-kinds=definite,indirect --log-file="$BATS_TEST_TMPDIR/vg.log" \
             "$prog" "$@"
@@ -120,6 +148,7 @@ runp() {
                 "$(upto 30 <"$BATS_TEST_TMPDIR/vg.log")")"
         fi
     else
+        limit=$(run_limit "$limit")
         run timeout -k 1 "$limit" "$prog" "$@"
     fi
     [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$limit"
@@ -167,7 +196,7 @@ crash_note() {
     fi
     if command -v gdb >/dev/null; then
         # shellcheck disable=SC2016 # gdb's convenience variables, not the shell's
-        out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 30 env -i "${WB_LAST_ENV[@]}" gdb -q -batch -nx \
+        out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 "$(run_limit 30)" env -i "${WB_LAST_ENV[@]}" gdb -q -batch -nx \
             -ex run -ex 'p $_siginfo._sifields._sigfault.si_addr' -ex bt --args "${WB_LAST[@]}" </dev/null 2>&1)
         where=$(grep -E '^#[0-9]+ .* at [^ ]+:[0-9]+$' <<<"$out" | head -n 3 | sed -E 's/^#[0-9]+ +(0x[0-9a-f]+ in )?/  in /')
         [[ -z $where ]] || printf ':\n%s' "$where"
@@ -177,7 +206,7 @@ crash_note() {
         echo
         return 0
     fi
-    out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 30 env -i "${WB_LAST_ENV[@]}" strace -f -qq -e trace=none \
+    out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 "$(run_limit 30)" env -i "${WB_LAST_ENV[@]}" strace -f -qq -e trace=none \
         -o /dev/stdout "${WB_LAST[@]}" </dev/null 2>/dev/null | grep -E "^([0-9]+ +)?--- $sig " | tail -n 1)
     [[ -z $out ]] || printf ': %s' "${out#*--- }"
     echo
@@ -198,13 +227,14 @@ traced_parent() { trace_run '' "$@"; }
 
 trace_run() {
     built "$2" || return 1
-    local follow=$1 prog=$BIN/$2; shift 2
+    local follow=$1 prog=$BIN/$2 limit; shift 2
+    limit=$(run_limit $((2 * ${WB_TIMEOUT:-30})))
     RAW_TRACE=$BATS_TEST_TMPDIR/trace.raw TRACE=$BATS_TEST_TMPDIR/trace
     remember_run "$prog" "$@"
     WB_LAST_TRACE=$RAW_TRACE
-    run timeout -k 1 $((2 * ${WB_TIMEOUT:-30})) strace ${follow:+"$follow"} -qq ${WB_INJECT:+-e "inject=$WB_INJECT"} \
+    run timeout -k 1 "$limit" strace ${follow:+"$follow"} -qq ${WB_INJECT:+-e "inject=$WB_INJECT"} \
         -o "$RAW_TRACE" "$prog" "$@"
-    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$((2 * ${WB_TIMEOUT:-30})) (under strace)"
+    [[ $status -ne 124 ]] || timed_out "${prog##*/}" "$limit (under strace)"
     trace_clean "$RAW_TRACE" "$TRACE"
 }
 
