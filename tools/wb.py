@@ -684,14 +684,15 @@ def gradescope(graded, notes, seconds=None):
     return r
 
 
-# The first line of every failed test of a lab that does not build (tests/lib).
-NO_BUILD = re.compile(r"(lab \S+ does not compile|the driver \S+ does not build|\S+ does not build) ")
+# The first line of a test whose program (or driver) does not build (tests/lib).
+NO_BUILD = re.compile(r"(the driver )?\S+ does not (compile|build) ")
 
 
 def prairielearn(graded, notes):
     """PrairieLearn's results.json (its external grader's): score 0-1, each test
     with points and max_points. A submission none of whose labs builds is not
-    gradable (it costs the student no attempt), with the compiler's message."""
+    gradable (it costs the student no attempt), with the compiler's message; one
+    whose programs build in part is graded (the others' tests fail, saying so)."""
     every = [(lab, t) for lab, r in graded for t in r["tests"]]
     got, mx, npass, n = _totals([t for _, t in every])
     titles = {(lab.id, t.id): t.title for lab, _ in graded for t in lab.tasks}

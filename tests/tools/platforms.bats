@@ -103,7 +103,7 @@ prairielearn() {
     cat "$pl/results/results.json"
 }
 
-@test "prairielearn: results.json with score 0-1 and each test's points; a submission that does not compile is not gradable" {
+@test "prairielearn: results.json with score 0-1 and each test's points; one program that does not compile fails its own tests; a submission none of whose programs compiles is not gradable" {
     run prairielearn "$T/sol"
     assert_success
     run python3 -c 'import json, sys
@@ -112,9 +112,21 @@ print("gradable", r["gradable"], "score", r["score"], "tests", len(r["tests"]))
 print("points", sum(t["points"] for t in r["tests"]), sum(t["max_points"] for t in r["tests"]))' <<<"$output"
     assert_line "gradable True score 1.0 tests $("$ROOT/tools/wb.py" tests "$ROOT/tests/01-mmap-flags.bats" | wc -l)"
     assert_line "points $(lab01_max) $(lab01_max)"
-    # one file that does not compile: the lab does not build, nothing is graded
+    # one program that does not compile: the others are graded, its tests say why they fail
     cp -r "$T/sol" "$T/broken"
     printf 'int broken(void) { return }\n' >>"$T/broken/labs/01-mmap-flags/mcat.c"
+    run prairielearn "$T/broken"
+    assert_success
+    run python3 -c 'import json, sys
+r = json.loads(sys.stdin.read())
+print("gradable", r["gradable"], "some pass", any(t["points"] == t["max_points"] for t in r["tests"]))
+print("\n".join(t["message"] for t in r["tests"] if t["points"] < t["max_points"]))' <<<"$output"
+    assert_line "gradable True some pass True"
+    assert_line --regexp '^mcat does not compile '
+    refute_line --regexp '^(mapwrite|pastend|mprobe|anonfork|fixed|populate) does not compile'
+    # no program compiles: nothing is graded, and it costs no attempt
+    local f
+    for f in "$T/broken"/labs/01-mmap-flags/*.c; do printf 'int broken(void) { return }\n' >>"$f"; done
     run prairielearn "$T/broken"
     assert_success
     run python3 -c 'import json, sys
@@ -123,7 +135,7 @@ print("gradable", r["gradable"], "score", r["score"], "tests", len(r["tests"]))
 print(r["message"])' <<<"$output"
     assert_line "gradable False score 0 tests 0"
     assert_output --partial "does not compile"
-    assert_output --partial "mcat.c"
+    assert_output --partial ".c:"
 }
 
 @test "grade-class: each task's pass rate, its figure, a similarity report without the starter, and identical labs graded once" {
