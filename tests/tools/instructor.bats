@@ -93,3 +93,21 @@ setup() {
         assert_output ''
     done
 }
+
+@test "dist: the handout has no solutions and no corpus; a planted solution block is caught" {
+    run "$ROOT/tools/dist.sh" "$BATS_TEST_TMPDIR/wb.tar.gz"
+    assert_success
+    run tar -tzf "$BATS_TEST_TMPDIR/wb.tar.gz"
+    assert_line 'mmap-workbook/labs/01-mmap-flags/mcat.c'
+    refute_line --partial 'solutions/'
+    refute_line --partial 'tests/grader'
+    # A chapter that quotes a solution block must be refused.
+    mkdir -p "$BATS_TEST_TMPDIR/x" && tar -xzf "$BATS_TEST_TMPDIR/wb.tar.gz" -C "$BATS_TEST_TMPDIR/x"
+    sed -n '/\/\/@solution/,/\/\/@starter/p' "$ROOT/solutions/01-mmap-flags/mprobe.c" >>"$BATS_TEST_TMPDIR/x/mmap-workbook/labs/01-mmap-flags/README.md"
+    tar -czf "$BATS_TEST_TMPDIR/leak.tar.gz" -C "$BATS_TEST_TMPDIR/x" mmap-workbook
+    run "$ROOT/tools/dist.sh" --check "$BATS_TEST_TMPDIR/leak.tar.gz"
+    assert_failure
+    assert_output --partial 'README.md has the solution block at solutions/01-mmap-flags/mprobe.c'
+    # (lab 01's chapter shows mcat's given close(), which is mapwrite's answer to 1.3: not a leak)
+    grep -q 'if (close(fd) < 0)' "$BATS_TEST_TMPDIR/x/mmap-workbook/labs/01-mmap-flags/README.md"
+}
