@@ -5,6 +5,7 @@
 #   make compile_commands.json   for clangd and editors (make and make check write it)
 #   make check LABS=solutions                             (the reference solutions)
 #   make test           the project's own test suite      (LAB=01: that lab's checks only)
+#   make test-long      its long part: valgrind, unprivileged, variants, the grader's corpus (CI runs both)
 #   make book           book/out/: HTML, PDF, EPUB (figures drawn from runs of the labs' programs)
 #   make book EDITION=instructor   the same with answers and solutions (never in make dist)
 #   make deps           install the Debian/Ubuntu packages the project uses
@@ -32,7 +33,7 @@ LDLIBS ?= -lm
 
 export LABS LAB TASK
 
-.PHONY: all check watch test book deps build starters clean help dist grade grade-class gradescope classroom bench-grade bench bench-check soak
+.PHONY: all check watch test test-long book deps build starters clean help dist grade grade-class gradescope classroom bench-grade bench bench-check soak
 .SECONDEXPANSION:
 
 all: check
@@ -61,6 +62,10 @@ compile_commands.json: Makefile course.toml $(wildcard labs/*/*.c solutions/*/*.
 test:
 	@tools/deps.sh core book bookcheck kernel grader dev
 	@tools/selftest.sh
+
+test-long:
+	@tools/deps.sh core kernel grader dev
+	@tools/selftest.sh --long
 
 book:
 	@tools/deps.sh book
