@@ -126,10 +126,10 @@ tooling_tests() {
 tooling_checks() { tap_checks "$log/tools-$1.tap" tooling; }
 tooling_pids=()
 
-quick_suite() {
-    check "the course check (course.toml, TODOs, tests, hints, files)" $wb check-course
-    check "the book's claims list (book/appendix-claims.md): each claim names a file or test that exists" tools/claims.py
-    local id dir sol tree t s f line
+# per_lab_static : each lab's starters are the generator's, its code compiles
+# without warnings and is clang-format clean.
+per_lab_static() {
+    local id dir sol tree
     while IFS=$'\t' read -r id dir _; do
         sol=$($wb tree "$id" solutions) tree=$($wb tree "$id" labs)
         check "$dir: starters equal tools/gen-starter.sh's output" tools/gen-starter.sh --check "$dir"
@@ -143,14 +143,58 @@ quick_suite() {
         fi
         check "$dir: its C code is clang-format clean" c_clean "$sol" "$tree" "$id"
     done <<<"$lablist"
+}
 
-    # The two passes at once (a lab's tests spend much of their time waiting: on
-    # sync(), on a child, on the VM).
-    LABS=solutions BUILD=build/solutions RESULTS=$log/solutions tools/check.sh >"$log/solutions.txt" 2>&1 &
-    LABS=labs BUILD=build/labs RESULTS=$log/starters tools/check.sh >"$log/starters.txt" 2>&1 &
-    wait
+# An ordinary user, for the runs that must not be root's (students are not, nor
+# are the grader's sandboxes): as root, a uid of no user (WB_TEST_UID); else
+# whoever runs this. Its files go under DIR (made its own).
+as_user=()
+ordinary_user() {
+    mkdir -p "$1/tmp"
+    ((EUID == 0)) || return 0
+    local uid=${WB_TEST_UID:-64999}
+    if getent passwd "$uid" >/dev/null; then
+        check "an unused uid for the unprivileged run (WB_TEST_UID=$uid is a user's)" false
+        return 1
+    fi
+    chown -R "$uid:$uid" "$1"
+    as_user=(setpriv --reuid="$uid" --regid="$uid" --clear-groups env HOME="$1")
+}
+
+# solutions_pass AS DIR RESULTS : the solutions' tests, lab by lab, into RESULTS:
+# AS=user runs those of the labs but the VM's as the ordinary user (build in
+# DIR), the VM's as root (their VM cache is the machine's); AS=root, the labs
+# but the VM's, as root.
+solutions_pass() {
+    local id dir
     while IFS=$'\t' read -r id dir _; do
-        count_results "$log/solutions/$dir.json" pass "$dir: solution passes"
+        if [[ $($wb get "$id" vm) == true ]]; then
+            [[ $1 == user ]] || continue
+            LAB=$id LABS=solutions BUILD=build/solutions RESULTS=$3 tools/check.sh
+        elif [[ $1 == user ]]; then
+            "${as_user[@]}" env TMPDIR="$2/tmp" LAB="$id" LABS=solutions BUILD="$2/build" RESULTS="$3" tools/check.sh
+        else
+            LAB=$id LABS=solutions BUILD=build/solutions RESULTS=$3 tools/check.sh
+        fi
+    done <<<"$lablist"
+}
+
+quick_suite() {
+    check "the course check (course.toml, TODOs, tests, hints, files)" $wb check-course
+    check "the book's claims list (book/appendix-claims.md): each claim names a file or test that exists" tools/claims.py
+    local user=$log/user t s f line
+    mkdir -p "$user/results"
+    ordinary_user "$user" || return
+    # Two streams (a lab's tests spend much of their time waiting: on sync(), on
+    # a child, on the VM): the solutions' tests as an ordinary user; the static
+    # checks of each lab, then the starters' tests.
+    solutions_pass user "$user" "$user/results" >"$log/solutions.txt" 2>&1 &
+    per_lab_static >"$log/static.txt"
+    LABS=labs BUILD=build/labs RESULTS=$log/starters tools/check.sh >"$log/starters.txt" 2>&1
+    wait
+    cat "$log/static.txt"
+    while IFS=$'\t' read -r id dir _; do
+        count_results "$user/results/$dir.json" pass "$dir: solution passes (as an unprivileged user, the VM's labs as root)"
         count_results "$log/starters/$dir.json" fail "$dir: starter fails"
     done <<<"$lablist"
 
@@ -193,9 +237,6 @@ quick_suite() {
     done < <(grep -E '^test_.* \.\.\. ' "$log/python.txt")
     grep -qE '^test_.* \.\.\. ' "$log/python.txt" || check "data layer: tests ran" cat "$log/python.txt"
 
-    wait "${tooling_pids[@]}"
-    tooling_checks rest
-
     check "the chapters' code listings are the code's (tools/listings.py --check)" tools/listings.py --check
     check "the book builds (HTML, PDF, EPUB)" tools/book.sh "$log/book"
     while IFS=$'\t' read -r id dir _; do
@@ -212,6 +253,9 @@ quick_suite() {
     check "the book in Chromium: no code block overflows at 420 px" book_problems "overflow at 420"
     # Debian's epubcheck is a jar run through binfmt (jarwrapper), which a container may not have.
     check "the EPUB passes epubcheck" java -jar /usr/share/java/epubcheck.jar -q "$log/book/workbook.epub"
+
+    wait "${tooling_pids[@]}"
+    tooling_checks rest
 }
 
 # Editor support: clangd reads compile_commands.json, which make writes.
@@ -244,40 +288,25 @@ alternative() {
 }
 
 long_suite() {
-    # The solutions once more as an ordinary user (the grader runs labs as one, and
-    # a student is one): the same verdicts. As root, a uid of no user (WB_TEST_UID).
-    local nonroot=$log/nonroot as_user=() uid id dir p res
-    mkdir -p "$nonroot/tmp" "$log/alternatives"
-    if ((EUID == 0)); then
-        uid=${WB_TEST_UID:-64999}
-        if getent passwd "$uid" >/dev/null; then
-            check "an unused uid for the unprivileged run (WB_TEST_UID=$uid is a user's)" false
-        else
-            chown -R "$uid:$uid" "$nonroot"
-            as_user=(setpriv --reuid="$uid" --regid="$uid" --clear-groups env HOME="$nonroot")
-        fi
-    fi
-    # Two streams: the solutions under valgrind; the unprivileged run, then the variants.
-    WB_VALGRIND=1 LABS=solutions BUILD=build/solutions RESULTS=$log/valgrind tools/check.sh >"$log/valgrind.txt" 2>&1 &
+    local id dir p res
+    mkdir -p "$log/alternatives"
+    # Two streams: the solutions as root (but the VM's labs: make test ran them
+    # so), then under valgrind; the correct variants.
     {
-        while IFS=$'\t' read -r id dir _; do
-            [[ $($wb get "$id" vm) == true ]] && continue # (the VM's cache is the machine's: the grader's tests boot it unprivileged)
-            "${as_user[@]}" env TMPDIR="$nonroot/tmp" LAB="$id" LABS=solutions BUILD="$nonroot/build" \
-                RESULTS="$nonroot/results" tools/check.sh >>"$nonroot/check.txt" 2>&1
-        done <<<"$lablist"
-        while IFS=$'\t' read -r id dir _; do
-            for p in tests/alternatives/"$dir"/*.patch; do
-                [[ -f $p ]] && alternative "$p" "$id" "$log/alternatives/$dir-${p##*/}"
-            done
-        done <<<"$lablist"
-    } &
+        solutions_pass root "" "$log/root"
+        WB_VALGRIND=1 LABS=solutions BUILD=build/solutions RESULTS=$log/valgrind tools/check.sh
+    } >"$log/solutions.txt" 2>&1 &
+    while IFS=$'\t' read -r id dir _; do
+        for p in tests/alternatives/"$dir"/*.patch; do
+            [[ -f $p ]] && alternative "$p" "$id" "$log/alternatives/$dir-${p##*/}"
+        done
+    done <<<"$lablist"
     wait
     while IFS=$'\t' read -r id dir _; do
-        # (A lab that runs in the VM skips its tests under valgrind, and is not run
-        # unprivileged here: nothing to count.)
+        # (A lab that runs in the VM skips its tests under valgrind: nothing to count.)
         if [[ $($wb get "$id" vm) != true ]]; then
+            count_results "$log/root/$dir.json" pass "$dir: solution passes as root"
             count_results "$log/valgrind/$dir.json" pass "$dir: solution passes under valgrind"
-            count_results "$nonroot/results/$dir.json" pass "$dir: solution passes as an unprivileged user"
         fi
         for p in tests/alternatives/"$dir"/*.patch; do
             [[ -f $p ]] || continue
