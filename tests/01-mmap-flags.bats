@@ -224,7 +224,7 @@ int main(int argc, char *argv[])
     expect_eq "tail bytes that read 0" "$tail" "$(field 'tail zero bytes')"
     expect_same_file expected data "the file after pastend wrote past its end"
     with_input pastend "$pastend_driver"
-    run ./pastend-driver data
+    run_driver data
     not_killed pastend "pastend with the test's mapping (task 2.3)"
     expect_ok 2.3
     expect_eq "tail bytes that read 0, of $tail where the test's mapping has a 0 in every third byte (task 2.3: read each tail byte and count the zeros)" \

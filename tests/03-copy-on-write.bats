@@ -100,7 +100,7 @@ int main(void)
 # bats test_tags=task:1_2,points:2
 @test "1.2 cowpages: the child keeps the parent's frames until it writes; hidden frames are said so" {
     with_input cowpages "$cowpages_driver"
-    run ./cowpages-driver
+    run_driver
     not_killed cowpages "look() with the test's pagemap entries (task 1.2)"
     expect_ok 1.2
     local line
@@ -294,7 +294,7 @@ cowsmaps_crafted() {
         smaps_entry 7f0000020000 7f0000028000 28 10 12 16
         smaps_entry 7f0000028000 7f0000034000 44 22 20 24
     } >smaps
-    WB_SMAPS=smaps run ./cowsmaps-driver "$@"
+    WB_SMAPS=$PWD/smaps run_driver "$@"
     not_killed cowsmaps "region_of() on the test's smaps file"
 }
 

@@ -190,6 +190,7 @@ crash_note() {
     ((${#WB_LAST[@]})) || { echo; return 0; }
     if [[ -n $WB_LAST_TRACE ]]; then # traced (a failure injected, perhaps): it says where
         out=$(grep -E "^--- $sig " "$WB_LAST_TRACE" | tail -n 1)
+        out=${out% ---}
         [[ -z $out ]] || printf ': %s' "${out#*--- }"
         echo
         return 0
@@ -208,6 +209,7 @@ crash_note() {
     fi
     out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 "$(run_limit 30)" env -i "${WB_LAST_ENV[@]}" strace -f -qq -e trace=none \
         -o /dev/stdout "${WB_LAST[@]}" </dev/null 2>/dev/null | grep -E "^([0-9]+ +)?--- $sig " | tail -n 1)
+    out=${out% ---}
     [[ -z $out ]] || printf ': %s' "${out#*--- }"
     echo
 }
@@ -344,15 +346,14 @@ make_file() {
 
 # --- crashes explained (issue 12, labs 01-03) ----------------------------------
 
-# not_killed PROG WHY : the last run ($status, $output) was not killed by a
-# signal; if it was, the failure names the signal, where the program was (its
-# last line of output) and WHY: what usually causes it, and which task.
+# not_killed PROG WHY : the last run of PROG ($status, $output; runp, traced or
+# remember_run) was not killed by a signal; if it was, the failure names the
+# signal and where (crash_note), the program's last line of output and WHY:
+# what usually causes it, and which task.
 not_killed() {
     ((status > 128 && status < 160)) || return 0
-    local sig
-    sig=SIG$(kill -l $((status - 128)) 2>/dev/null) || sig="signal $((status - 128))"
-    fail "$(printf '%s was killed by %s (exit status %s) after its line\n  %s\n%s.\nIts output:\n%s' \
-        "$1" "$sig" "$status" "$(tail -n 1 <<<"${output:-(no output)}")" "$2" "$(head -n 15 <<<"${output:-(nothing)}")")"
+    fail "$(printf '%s\nafter its line\n  %s\n%s.\nIts output:\n%s' "$(crash_note)" \
+        "$(tail -n 1 <<<"${output:-(no output)}")" "$2" "$(head -n 15 <<<"${output:-(nothing)}")")"
 }
 
 # fails_well TASK SYSCALL ERRNO ERE PROG ARGS... : make the program's first
@@ -373,16 +374,33 @@ fails_well() {
 }
 
 # with_input PROG DRIVER-C : build PROG's source (this tree's) with the test's
-# own main() (DRIVER-C, which #includes PROG.c with its main renamed) into
-# ./PROG-driver. The driver feeds the student's code crafted input (an smaps
-# file, pagemap entries, a mapping's tail) where the kernel's answer depends on
-# who runs it, or is the same whether the code is right or not.
+# own main() (DRIVER-C, which #includes PROG.c with its main renamed) into the
+# driver that run_driver runs. The driver feeds the student's code crafted
+# input (an smaps file, pagemap entries, a mapping's tail) where the kernel's
+# answer depends on who runs it, or is the same whether the code is right or
+# not. It is built in a directory of the test's that the student's uid cannot
+# write; in the grader's sandbox it runs as the student, like a lab program.
 with_input() {
-    local src=${LABS:-labs}
+    local src=${LABS:-labs} dir=$BATS_TEST_TMPDIR/drv out
     [[ $src == /* ]] || src=$WB_ROOT/$src
+    DRIVER=$dir/$1-driver out=$DRIVER
+    mkdir -p "$dir"
+    if [[ -n ${WB_AS_STUDENT:-} ]]; then
+        mkdir -p "$dir/.student" && chmod 0711 "$dir" "$dir/.student" || return 1
+        out=$dir/.student/$1-driver
+        cp "$WB_AS_STUDENT" "$DRIVER" || return 1
+    fi
     cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I "$WB_ROOT/labs/common" -I "$src/$LAB_DIR" \
-        -o "$1-driver" -x c - -lm <<<"$2" 2>"$1-driver.log" ||
-        fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$1-driver.log")")"
+        -o "$out" -x c - -lm <<<"$2" 2>"$dir/$1-driver.log" ||
+        fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$dir/$1-driver.log")")"
+}
+
+# run_driver ARGS... : run the driver with_input built, as runp runs a program
+# ($status, $output; a time limit; not_killed can say where it crashed).
+run_driver() {
+    remember_run "$DRIVER" "$@"
+    run timeout -k 1 "$(run_limit "${WB_TIMEOUT:-30}")" "$DRIVER" "$@"
+    [[ $status -ne 124 ]] || timed_out "${DRIVER##*/}" "$(run_limit "${WB_TIMEOUT:-30}")"
 }
 
 # --- Error paths: a system call made to fail (strace -e inject) -------------
