@@ -392,7 +392,8 @@ with_input() {
     fi
     cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I "$WB_ROOT/labs/common" -I "$src/$LAB_DIR" \
         -o "$out" -x c - -lm <<<"$2" 2>"$dir/$1-driver.log" ||
-        fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$dir/$1-driver.log")")"
+        fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$dir/$1-driver.log")")" || return 1
+    [[ -z ${WB_AS_STUDENT:-} ]] || { chgrp "$WB_STUDENT_UID" "$out" && chmod 0750 "$out"; }
 }
 
 # run_driver ARGS... : run the driver with_input built, as runp runs a program

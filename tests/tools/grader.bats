@@ -107,6 +107,7 @@ check_case() {
 @test "corpus: a git bundle" { check_case format-bundle; }
 @test "corpus: a tarball of the workbook" { check_case format-tarball; }
 @test "corpus: an all-ok TAP written over the lab's results, and on bats' TAP stream" { check_case forge-tap; }
+@test "corpus: an all-ok TAP written by the student's code inside a test's own driver (2.3's, which links pastend.c)" { check_case forge-driver; }
 @test "corpus: a clean trace renamed over strace's output while traced" { check_case forge-trace; }
 @test "corpus: a daemon that keeps bats' descriptors, once the results are all in" { check_case limits-background-fd; }
 @test "corpus: a git bundle of one branch and no HEAD" { check_case intake-bundle-nohead; }
