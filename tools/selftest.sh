@@ -199,10 +199,14 @@ quick_suite() {
     done <<<"$lablist"
 
     # The tests of the tooling (but the grader's and the platforms': --long), in
-    # the background while the static checks below run. (LAB narrows the labs, not these.)
+    # the background while the static checks below run; make watch's apart (it
+    # mostly waits for the screen). (LAB narrows the labs, not these.)
     local tooling=()
-    for t in tests/tools/*.bats; do [[ $t == */grader.bats || $t == */platforms.bats ]] || tooling+=("$t"); done
+    for t in tests/tools/*.bats; do
+        [[ $t == */grader.bats || $t == */platforms.bats || $t == */watch.bats ]] || tooling+=("$t")
+    done
     tooling_tests rest "${tooling[@]}"
+    tooling_tests watch tests/tools/watch.bats
 
     # The scripts: the tools, the tests and their helpers, the VM harness (kernel-lab/vm/),
     # and each lab's observation, benchmark and figure scripts, wherever the lab lives.
@@ -256,6 +260,7 @@ quick_suite() {
 
     wait "${tooling_pids[@]}"
     tooling_checks rest
+    tooling_checks watch
 }
 
 # Editor support: clangd reads compile_commands.json, which make writes.
