@@ -52,15 +52,24 @@ check() {
 }
 
 # count_results JSON WANT WHAT : one check per graded test in a tools/check.sh
-# result file: its result must be WANT (a missing file: one failed check).
+# result file: its result must be WANT (a missing file: one failed check); a
+# failure must say why, naming its task.
 count_results() {
-    local res name
+    local res task name
     if [[ ! -s $1 ]]; then check "$3: results" false; return; fi
-    while IFS=$'\t' read -r res _ _ _ name; do
-        check "$3: $name" expect_result "$res" "$2" "$1" "$name"
+    while IFS=$'\t' read -r res task _ _ name; do
+        check "$3: $name" expect_result "$res" "$2" "$1" "$name" "$task"
     done < <($wb results "$1")
 }
 expect_result() {
+    local out
+    if [[ $1 == fail && $2 == fail ]]; then
+        out=$($wb output "$3" "$4")
+        local own="tasks? ([0-9]+\.[0-9]+(,| and| or| to) ?)*${5//./\\.}([^0-9]|$)" # (as tests/lib/wb.bash's fail)
+        [[ $out =~ $own ]] && return 0
+        printf 'its failure does not name its task, %s:\n%s\n' "$5" "${out:-(no message)}"
+        return 1
+    fi
     [[ $1 == "$2" ]] && return 0
     if [[ $2 == fail ]]; then echo "this test passes on the starter: it cannot fail"; return 1; fi
     $wb output "$3" "$4"

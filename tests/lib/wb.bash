@@ -17,11 +17,13 @@
 # of `make check` (the tooling tests in tests/tools use them).
 # shellcheck disable=SC2154 # $status and $output are set by bats' run
 
-# fail MESSAGE : the test fails, showing MESSAGE, with the test's task id if
-# MESSAGE names no task.
+# fail MESSAGE : the test fails, showing MESSAGE, with the test's task id
+# after its first line if MESSAGE does not name that task (it may name
+# another: "task 2.1 is not done yet" in a test of 2.2).
 fail() {
     local task=${BATS_TEST_DESCRIPTION%% *} first=${1%%$'\n'*}
-    if [[ $1 == *task* || ! $task =~ ^[0-9]+\.[0-9]+$ ]]; then
+    local own="tasks? ([0-9]+\.[0-9]+(,| and| or| to) ?)*${task//./\\.}([^0-9]|$)"
+    if [[ ! $task =~ ^[0-9]+\.[0-9]+$ || $1 =~ $own ]]; then
         printf '%s\n' "$1" >&2
     else # after the first line
         printf '%s (task %s)%s\n' "$first" "$task" "${1:${#first}}" >&2
