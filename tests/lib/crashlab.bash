@@ -42,8 +42,7 @@ crash_ran() {
     [[ -s $CRASH_OUT/verdict ]] && IFS=$'\t' read -r verdict _ <"$CRASH_OUT/verdict"
     case $verdict in
     PASS | FAIL) return 0 ;;
-    TAMPERED) # (the first line as tools/wb.py's TAMPER_MARK: the grader gives the lab 0)
-        fail "TAMPERED: $(sed -n '/^verdict:/,$p' "$CRASH_OUT/report" | sed -n '2,8s/^ *//p')" ;;
+    TAMPERED) tampered "$(sed -n '/^verdict:/,$p' "$CRASH_OUT/report" | sed -n '2,8s/^ *//p')" ;;
     BUILD-FAIL)
         fail "$(printf 'rstore.c does not build (-static -Wall -Wextra -Werror), so no crash point was replayed:\n%s' \
             "$(sed -n '/^verdict:/,$p' "$CRASH_OUT/report" | head -n 14)")" ;;

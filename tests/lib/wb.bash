@@ -31,6 +31,14 @@ fail() {
     return 1
 }
 
+# tampered EVIDENCE : the test fails with the lab's verdict TAMPERED (the VM's
+# harness found forged result lines; its first line as tools/wb.py's
+# TAMPER_MARK, and the grader gives the lab 0): a lab's verdict, so no task.
+tampered() {
+    printf 'TAMPERED: %s\n' "$1" >&2
+    return 1
+}
+
 WB_ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 # shellcheck source=labs/common/trace.bash
 source "$WB_ROOT/labs/common/trace.bash"
