@@ -6,7 +6,8 @@
 # Each case tests/grader/corpus/CASE/ has a case.conf (one `key = value` a line):
 #   what    = what the submission does (for people)
 #   base    = solution | starter: lab 01's files it starts from
-#   lab     = kernel-lab: the kernel lab's files instead (grade = its lab id)
+#   lab     = kernel-lab, or a lab's directory (10-crash-replay): that lab's files
+#             instead (grade = its lab id)
 #   grade   = the lab to grade, when not lab 01 (grader.bats grades it on its own)
 #   inject  = PROG.c: inject.c goes into PROG.c, its lines before "//@main" at the
 #             top of the file, the rest at the top of main()
@@ -118,7 +119,11 @@ cases=("$@")
 for c in "${cases[@]}"; do
     [[ -z $(conf "$c" skip) ]] || continue
     tree=$out/.tree-$c dest=labs/$lab from=$lab
-    [[ $(conf "$c" lab) != kernel-lab ]] || dest=kernel-lab from=kernel-lab
+    case $(conf "$c" lab) in
+    '') ;;
+    kernel-lab) dest=kernel-lab from=kernel-lab ;;
+    *) dest=labs/$(conf "$c" lab) from=$(conf "$c" lab) ;;
+    esac
     rm -rf "$tree" "${out:?}/$c" "$out/$c".*
     [[ -z $(conf "$c" name) ]] || rm -rf "${out:?}/$(printf '%b' "$(conf "$c" name)")"
     mkdir -p "$tree/$dest"

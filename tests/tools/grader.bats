@@ -120,19 +120,23 @@ check_case() {
 @test "corpus: a student id with =, comma, quotes, newline" { check_case class-formula-id; }
 @test "corpus: a student named grades.csv" { check_case class-grades-csv; }
 @test "corpus: carol.zip beside carol.failed.zip" { check_case class-carol && check_case class-carol-failed; }
-# kernel_case CASE: grade a case of the kernel lab (lab 06) on its own, against its golden.
-kernel_case() {
-    "$ROOT/tools/wb.py" lab 06 >/dev/null 2>&1 || skip "lab 06 (the kernel lab) is not in course.toml"
+# vm_case CASE: grade a case of a lab that runs in a VM (its case.conf's grade:
+# lab 06, the kernel lab, or lab 10, the crash replay) on its own, against its golden.
+vm_case() {
+    local id
+    id=$(conf "$1" grade)
+    "$ROOT/tools/wb.py" lab "$id" >/dev/null 2>&1 || skip "lab $id is not in course.toml"
     command -v qemu-system-x86_64 >/dev/null || skip "QEMU is not installed (tools/deps.sh kernel)"
     "$ROOT/tests/grader/build-corpus.sh" "$T/kernel" "$CANARY" "$1"
-    # QEMU needs more address space than the corpus's 1 GiB, and TCG more time than its 100 s.
-    LAB=06 GRADE_MEM_MB=3072 GRADE_LAB_TIMEOUT=600 run "$GR/tools/grade.sh" -o "$OUT/$1" "$T/kernel/$1"
+    # QEMU needs more address space than the corpus's 1 GiB, and TCG more time
+    # than its 300 s and more CPU time than its 10 s.
+    LAB=$id GRADE_MEM_MB=3072 GRADE_LAB_TIMEOUT=600 GRADE_CPU=60 run "$GR/tools/grade.sh" -o "$OUT/$1" "$T/kernel/$1"
     assert_success
     check_case "$1"
 }
 
 @test "corpus: a kernel module that panics" {
-    kernel_case kernel-panic
+    vm_case kernel-panic
     if ((EUID == 0)); then
         run bash -c "ps -o pid=,stat=,args= -u ${GRADE_UID_BASE:-64000},$((${GRADE_UID_BASE:-64000} + ${GRADE_STUDENT_UIDS:-500})) | awk '\$2 !~ /^Z/'"
         assert_output ''
@@ -140,9 +144,16 @@ kernel_case() {
 }
 
 @test "corpus: a kernel module whose init writes an all-ok TAP to the results port" {
-    kernel_case forge-serial
+    vm_case forge-serial
     run python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["verdict"], sum(t["points"] for t in r["tests"]))' \
         "$OUT/forge-serial/labs/06-driver-mmap.json"
+    assert_output 'TAMPERED 0'
+}
+
+@test "corpus: a crash-replay store whose constructor writes a result on the VM's results port" {
+    vm_case forge-crash
+    run python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); print(r["verdict"], sum(t["points"] for t in r["tests"]))' \
+        "$OUT/forge-crash/labs/10-crash-replay.json"
     assert_output 'TAMPERED 0'
 }
 
