@@ -184,8 +184,12 @@ ns=(--unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup-try
 # With two uids, what the harness makes is its own (umask 027).
 mask=022
 ! $harness || mask=027
+# A VM's QEMU computes the whole time it runs (TCG: every guest instruction):
+# its CPU time is bounded by the wall time, one second of each core per second.
+cpu=$GRADE_CPU
+! $vm || cpu=$((timeout * $(nproc)))
 # shellcheck disable=SC2016 # expanded by the shell in the sandbox
-limits=(prlimit --cpu="$GRADE_CPU:$((GRADE_CPU + 1))" --as=$((mem << 20)) --nproc="$GRADE_NPROC"
+limits=(prlimit --cpu="$cpu:$((cpu + 1))" --as=$((mem << 20)) --nproc="$GRADE_NPROC"
     --fsize=$((GRADE_FSIZE_MB << 20)) --nofile="$GRADE_NOFILE" --core=0 --
     /bin/bash -c 'cd /proc/self/fd && for fd in *; do ((fd < 3)) || eval "exec $fd>&-"; done; umask '"$mask"'; cd /work && exec "$@"' sandbox)
 case $mode in
