@@ -9,6 +9,9 @@ bats_load_library bats-assert
 
 setup_file() {
     export ROOT T GRADE_WORK GRADE_CACHE LAB=01
+    # Sandboxes whose uids are not grader.bats' (make test-long runs the two side
+    # by side, and grader.bats checks that none of its uids runs anything once graded).
+    export GRADE_UID_BASE=62000
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
     T=$BATS_FILE_TMPDIR
     mkdir -p "$ROOT/build"
