@@ -9,8 +9,8 @@
 #   lab     = kernel-lab, or a lab's directory (10-crash-replay): that lab's files
 #             instead (grade = its lab id)
 #   grade   = the lab to grade, when not lab 01 (grader.bats grades it on its own)
-#   inject  = PROG.c: inject.c goes into PROG.c, its lines before "//@main" at the
-#             top of the file, the rest at the top of main()
+#   inject  = PROG.c [CASE]: inject.c (CASE's, when given) goes into PROG.c, its
+#             lines before "//@main" at the top of the file, the rest at the top of main()
 #   append  = PROG.c: append.c is added at the end of PROG.c
 #   perl    = FILE EXPR: perl -0pi -e EXPR on FILE (a change that inject cannot make)
 #   format  = dir (default) | tgz | zip | bundle | symlink-file | symlink-dir |
@@ -132,8 +132,8 @@ for c in "${cases[@]}"; do
     starter) cp "$root/$dest"/*.[ch] "$tree/$dest/" ;;
     esac
     [[ ! -d $here/corpus/$c/files ]] || cp -r "$here/corpus/$c/files/." "$tree/"
-    prog=$(conf "$c" inject)
-    [[ -z $prog ]] || inject "$tree/$dest/$prog" "$here/corpus/$c/inject.c"
+    read -r prog src <<<"$(conf "$c" inject)" || true
+    [[ -z $prog ]] || inject "$tree/$dest/$prog" "$here/corpus/${src:-$c}/inject.c"
     prog=$(conf "$c" append)
     [[ -z $prog ]] || cat "$here/corpus/$c/append.c" >>"$tree/labs/$lab/$prog"
     read -r prog expr <<<"$(conf "$c" perl)" || true
