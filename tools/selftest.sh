@@ -126,10 +126,11 @@ export ANNOY_DIR=$root/build/annoy
 check "lab 09's oracle builds (annoy's headers from Debian, tools/annoy-oracle.sh)" tools/annoy-oracle.sh
 
 # tooling_tests NAME FILE... : these tests of the tooling, in the background; the
-# checks come from tooling_checks NAME.
+# checks come from tooling_checks NAME. (Not with this suite's LAB and ANNOY_DIR:
+# the trees they make are their own.)
 tooling_tests() {
     local name=$1; shift
-    env -u LAB bats --tap "$@" >"$log/tools-$name.tap" 2>&1 &
+    env -u LAB -u ANNOY_DIR bats --tap "$@" >"$log/tools-$name.tap" 2>&1 &
     tooling_pids+=($!)
 }
 tooling_checks() { tap_checks "$log/tools-$1.tap" tooling; }
