@@ -209,18 +209,13 @@ quick_suite() {
     done <<<"$lablist"
 
     # The tests of the tooling (but the grader's and the platforms': --long), in
-    # the background while the static checks below run, in three streams: the
-    # VM harnesses' (they boot QEMU), make watch's (it mostly waits for the
-    # screen), the rest. (LAB narrows the labs, not these.)
+    # the background while the static checks below run; make watch's apart (it
+    # mostly waits for the screen). (LAB narrows the labs, not these.)
     local tooling=()
     for t in tests/tools/*.bats; do
-        case ${t##*/} in
-        grader.bats | platforms.bats | watch.bats | kernel-lab.bats | crash-replay.bats) ;;
-        *) tooling+=("$t") ;;
-        esac
+        [[ $t == */grader.bats || $t == */platforms.bats || $t == */watch.bats ]] || tooling+=("$t")
     done
     tooling_tests rest "${tooling[@]}"
-    tooling_tests vm tests/tools/kernel-lab.bats tests/tools/crash-replay.bats
     tooling_tests watch tests/tools/watch.bats
 
     # The scripts: the tools, the tests and their helpers, the VM harness (kernel-lab/vm/),
@@ -275,7 +270,6 @@ quick_suite() {
 
     wait "${tooling_pids[@]}"
     tooling_checks rest
-    tooling_checks vm
     tooling_checks watch
 }
 
