@@ -9,8 +9,9 @@
 # every core busy (SOAK_LOAD=0: no load). Every test that ever failed is
 # reported, with the runs it failed in and its first failure text; exit 0 only
 # when none did. Results: build/soak/run-K/ (and failures.tsv). Not part of
-# make test: each run grades every lab under the load (about 5 minutes on 2
-# cores), so 50 runs take hours; LAB= narrows it to the labs in question.
+# make test: each run grades every lab (make test's pass over the solutions
+# takes about 2.5 minutes on an idle 2-core machine; the load slows it down),
+# so 50 runs take hours; LAB= narrows it to the labs in question.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"

@@ -179,12 +179,12 @@ timed_out() {
         "${hint:-Usually a loop whose condition never changes, or a wait for something that never comes (a child that never exits, a pipe or a lock never released).}")"
 }
 
-# remember_run PROG ARGS... : the command and environment of the run about to
-# start, so that crash_note can run it again (the test's VAR=value prefixes are
+# remember_run PROG ARGS... : the command, environment and directory of the run
+# about to start, so that crash_note can run it again (the test's VAR=value prefixes are
 # gone by then).
 remember_run() {
     local v
-    WB_LAST=("$@") WB_LAST_ENV=() WB_LAST_TRACE=
+    WB_LAST=("$@") WB_LAST_ENV=() WB_LAST_TRACE='' WB_LAST_DIR=$PWD
     for v in $(compgen -e); do WB_LAST_ENV+=("$v=${!v}"); done
 }
 
@@ -207,7 +207,7 @@ crash_note() {
     fi
     if command -v gdb >/dev/null; then
         # shellcheck disable=SC2016 # gdb's convenience variables, not the shell's
-        out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 "$(run_limit 30)" env -i "${WB_LAST_ENV[@]}" gdb -q -batch -nx \
+        out=$(cd "$WB_LAST_DIR" && timeout -k 1 "$(run_limit 30)" env -i "${WB_LAST_ENV[@]}" gdb -q -batch -nx \
             -ex run -ex 'p $_siginfo._sifields._sigfault.si_addr' -ex bt --args "${WB_LAST[@]}" </dev/null 2>&1)
         where=$(grep -E '^#[0-9]+ .* at [^ ]+:[0-9]+$' <<<"$out" | head -n 3 | sed -E 's/^#[0-9]+ +(0x[0-9a-f]+ in )?/  in /')
         [[ -z $where ]] || printf ':\n%s' "$where"
@@ -217,7 +217,7 @@ crash_note() {
         echo
         return 0
     fi
-    out=$(cd "$BATS_TEST_TMPDIR" && timeout -k 1 "$(run_limit 30)" env -i "${WB_LAST_ENV[@]}" strace -f -qq -e trace=none \
+    out=$(cd "$WB_LAST_DIR" && timeout -k 1 "$(run_limit 30)" env -i "${WB_LAST_ENV[@]}" strace -f -qq -e trace=none \
         -o /dev/stdout "${WB_LAST[@]}" </dev/null 2>/dev/null | grep -E "^([0-9]+ +)?--- $sig " | tail -n 1)
     out=${out% ---}
     [[ -z $out ]] || printf ': %s' "${out#*--- }"
@@ -409,9 +409,11 @@ with_input() {
 # run_driver ARGS... : run the driver with_input built, as runp runs a program
 # ($status, $output; a time limit; not_killed can say where it crashed).
 run_driver() {
+    local limit
+    limit=$(run_limit "${WB_TIMEOUT:-30}")
     remember_run "$DRIVER" "$@"
-    run timeout -k 1 "$(run_limit "${WB_TIMEOUT:-30}")" "$DRIVER" "$@"
-    [[ $status -ne 124 ]] || timed_out "${DRIVER##*/}" "$(run_limit "${WB_TIMEOUT:-30}")"
+    run timeout -k 1 "$limit" "$DRIVER" "$@"
+    [[ $status -ne 124 ]] || timed_out "${DRIVER##*/}" "$limit"
 }
 
 # --- Error paths: a system call made to fail (strace -e inject) -------------

@@ -18,9 +18,9 @@ setup_file() {
     export ROOT T SUBS CANARY OUT GR GRADE_WORK
     ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
     T=$BATS_FILE_TMPDIR SUBS=$BATS_FILE_TMPDIR/subs CANARY=$BATS_FILE_TMPDIR/canary OUT=$BATS_FILE_TMPDIR/out
-    # Short limits: a hung test is stopped after 8 s, a lab after 300 s (a busy machine
-    # takes 100 s on a lab that is not hung). Three
-    # at a time: most hostile cases wait for a limit.
+    # Short limits: a hung test is stopped after 8 s, a lab after 300 s (a busy
+    # machine takes 100 s on a lab that is not hung). Three at a time: most
+    # hostile cases wait for a limit.
     export LAB=01 GRADE_JOBS=3 GRADE_TEST_TIMEOUT=8 GRADE_LAB_TIMEOUT=300 GRADE_CPU=10 \
         GRADE_MEM_MB=1024 GRADE_DISK_MB=100 GRADE_FSIZE_MB=16 GRADE_NPROC=64
     # Every case graded afresh (no results reused: their notes would depend on the order).
