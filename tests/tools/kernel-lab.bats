@@ -91,7 +91,9 @@ klab() { run "$ROOT/kernel-lab/vm/klab" run "$@"; }
     klab "$BATS_TEST_TMPDIR/no-get-page"
     assert_failure 2
     assert_output --partial "verdict: KERNEL-CRASH"
-    assert_output --partial "during test 4.2 "
+    # The bad page is seen when its mapping is torn down: after 4.1's first touch
+    # (seen on a loaded machine, in 4.1's next test) or at 4.2's.
+    assert_output --regexp "during test 4\.[12] "
     assert_output --partial "BUG: Bad page map"
     assert_output --partial "hint: a page's map count or reference count went wrong"
 }
