@@ -179,9 +179,9 @@ timed_out() {
         "${hint:-Usually a loop whose condition never changes, or a wait for something that never comes (a child that never exits, a pipe or a lock never released).}")"
 }
 
-# remember_run PROG ARGS... : the command, environment and directory of the run
-# about to start, so that crash_note can run it again (the test's VAR=value prefixes are
-# gone by then).
+# remember_run PROG ARGS... : the command, environment and directory of the
+# run about to start, so that crash_note can run it again (the test's
+# VAR=value prefixes are gone by then).
 remember_run() {
     local v
     WB_LAST=("$@") WB_LAST_ENV=() WB_LAST_TRACE='' WB_LAST_DIR=$PWD
