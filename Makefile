@@ -134,11 +134,15 @@ $(BUILD)/%: $(LABS)/%.c $(wildcard labs/common/*.h) $$(wildcard $$(dir $(LABS)/%
 
 
 # The tests' own C programs, with the same compiler and flags: tests/lib/x.c -> $(TEST_BIN)/x
+# (or $(TEST_BIN)/x.so, a shared object a test preloads into a lab's program)
 # (a lab's tests build theirs with TEST_BIN set to a directory of their own).
 TEST_BIN ?= build/tests
 $(TEST_BIN)/%: tests/lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
+$(TEST_BIN)/%.so: tests/lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -shared -fPIC -o $@ $<
 
 clean:
 	rm -rf build book/out

@@ -13,7 +13,13 @@
 # when it is on a disk (ext4 here): the same verdict on every machine.
 
 load lib/wb
-setup_file() { lab_setup_file 07; }
+setup_file() {
+    lab_setup_file 07
+    # tests/lib/07-read-vs-mmap-short.c, preloaded into fcopy (short_copy below).
+    # (In the grader's sandbox the student's programs load it: their group's.)
+    make -s -C "$WB_ROOT" TEST_BIN="$BATS_FILE_TMPDIR" "$BATS_FILE_TMPDIR/07-read-vs-mmap-short.so" \
+        >"$BATS_FILE_TMPDIR/short.log" 2>&1 && chmod 0750 "$BATS_FILE_TMPDIR/07-read-vs-mmap-short.so"
+}
 setup() { lab_setup; }
 teardown() {
     # A directory made outside the test's own (see disk_dir) is ours to remove.
@@ -413,6 +419,21 @@ copied() {
     IN=$(fd_of data) OUT=$(fd_of copy 'O_WRONLY\|O_CREAT')
 }
 
+# short_copy HOW CALL TASK : fcopy HOW again, with CALL made to copy at most
+# 1000 bytes a call (tests/lib/07-read-vs-mmap-short.c, preloaded), as the
+# kernel may: the copy must still be the whole file.
+short_copy() {
+    local so=$BATS_FILE_TMPDIR/07-read-vs-mmap-short.so
+    [[ -f $so ]] || fail "the tests' own tests/lib/07-read-vs-mmap-short.c does not compile: $(head -n 5 "$BATS_FILE_TMPDIR/short.log")" || return 1
+    rm -f copy
+    LD_PRELOAD=$so runp_native fcopy data copy "$1"
+    [[ $output != *"cannot be preloaded"* ]] || fail "the tests' own $so was not loaded into fcopy: $output" || return 1
+    expect_status 0 "$3 ($2() copying at most 1000 bytes a call)"
+    [[ $(stat -c %s copy) == "$(stat -c %s data)" ]] ||
+        fail "expected the whole file copied when $2() copies at most 1000 bytes a call, as it may (a short count is not an error); the copy has $(stat -c %s copy) of $(stat -c %s data) bytes: call $2() until every byte is copied (task $3)"
+    expect_same_file data copy "the copy made 1000 bytes a call (task $3)"
+}
+
 # bats test_tags=task:4_1,points:1
 @test "4.1 fcopy rw: read() into a buffer, write() out of it" {
     local size
@@ -471,6 +492,7 @@ copied() {
     injected copy_file_range "$n" EIO fcopy data copy cfr
     expect_status 1 "4.3: copy_file_range() failed with EIO"
     [[ $output == *EIO* ]] || fail "expected a message with the error (EIO), got: $output (task 4.3)"
+    short_copy cfr copy_file_range 4.3
 }
 
 # bats test_tags=task:4_4,points:2
@@ -485,4 +507,5 @@ copied() {
     injected sendfile "$n" EIO fcopy data copy sendfile
     expect_status 1 "4.4: sendfile() failed with EIO"
     [[ $output == *EIO* ]] || fail "expected a message with the error (EIO), got: $output (task 4.4)"
+    short_copy sendfile sendfile 4.4
 }

@@ -536,6 +536,77 @@ ring_summary() {
     expect_eq "ringprod's exit status (output: $OUT)" 0 "$ST"
 }
 
+# The order of ring_push's and ring_pop's stores, seen directly: the driver
+# (ring.h with the test's main()) starts a ring of 4104-byte slots at message
+# 511, whose length is in the last 8 bytes of a page and its bytes on the
+# next, and makes the slots inaccessible (read-only for the producer). Each
+# first touch of a slot's page faults; the handler notes whether the head
+# (push) or the tail (pop) had already moved, then opens the page.
+ring_order_driver='
+#include "ring.h"
+static _Atomic uint64_t *wb_index;
+static uintptr_t wb_lo, wb_hi;
+static int wb_touches, wb_early;
+static void wb_fault(int sig, siginfo_t *si, void *uc)
+{
+    uintptr_t a = (uintptr_t)si->si_addr, ps = (uintptr_t)sysconf(_SC_PAGESIZE);
+    (void)uc;
+    if (a < wb_lo || a >= wb_hi) { /* not the slots: die of it */
+        signal(sig, SIG_DFL);
+        return;
+    }
+    wb_touches++;
+    wb_early += atomic_load(wb_index) != 511;
+    if (mprotect((void *)(a & ~(ps - 1)), ps, PROT_READ | PROT_WRITE) < 0)
+        _exit(99);
+}
+static void wb_guard(struct ring *r, _Atomic uint64_t *index, int prot)
+{
+    wb_index = index, wb_touches = wb_early = 0;
+    wb_lo = (uintptr_t)r->slot0, wb_hi = (uintptr_t)r->h + r->size;
+    if (mprotect(r->slot0, wb_hi - wb_lo, prot) < 0)
+        die("mprotect");
+}
+int main(int argc, char **argv)
+{
+    struct ring p, c;
+    char msg[4000], buf[8192];
+    struct sigaction sa = {.sa_sigaction = wb_fault, .sa_flags = SA_SIGINFO | SA_NODEFER};
+    (void)argc;
+    for (size_t i = 0; i < sizeof msg; i++)
+        msg[i] = (char)(i * 7 + 1);
+    ring_create(argv[1], 1024, 4104);
+    int fd = open(argv[1], O_RDWR);
+    struct ring_hdr *h = mmap(NULL, RING_HDR, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (fd < 0 || h == MAP_FAILED)
+        die("%s", argv[1]);
+    h->head = h->tail = 511;
+    sigaction(SIGSEGV, &sa, NULL);
+    ring_attach(&p, argv[1], true);
+    wb_guard(&p, &p.h->head, PROT_READ);
+    ring_push(&p, msg, sizeof msg);
+    printf("push: the head had moved at %d of %d first stores to a page of the slot\n", wb_early, wb_touches);
+    ring_attach(&c, argv[1], false);
+    wb_guard(&c, &c.h->tail, PROT_NONE);
+    long n = ring_pop(&c, buf, sizeof buf);
+    printf("pop: the tail had moved at %d of %d first reads of a page of the slot\n", wb_early, wb_touches);
+    printf("pop: %ld bytes, %s\n", n, n == (long)sizeof msg && !memcmp(buf, msg, sizeof msg) ? "intact" : "not the message");
+    return 0;
+}'
+
+# bats test_tags=task:3_2,points:1
+@test "3.2 a message's index moves only after its bytes: the head after the producer writes them, the tail after the consumer copies them out" {
+    with_input ring.h "$ring_order_driver"
+    run_driver ring
+    not_killed ring.h "the test's driver of ring_push() and ring_pop() (task 3.2)"
+    expect_ok 3.2
+    expect_line "push: the head had moved at 0 of 2 first stores to a page of the slot" \
+        "3.2: ring_push() stores the head only after the length and the bytes are in the slot (else the consumer may read a slot not written yet)"
+    expect_line "pop: the tail had moved at 0 of 2 first reads of a page of the slot" \
+        "3.2: ring_pop() stores the tail only after the message is copied out (else the producer may overwrite the slot while it is read)"
+    expect_line "pop: 4000 bytes, intact" "3.2: ring_pop() returns the message ring_push() wrote"
+}
+
 # ring_traced SLOTS N PRODUCER_ARGS CONSUMER_ARGS : N messages from ringprod
 # to ringcons through a ring of SLOTS slots, each under strace; sets PCALLS
 # and CCALLS, the number of system calls each made after the dynamic loader

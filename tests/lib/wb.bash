@@ -384,25 +384,28 @@ fails_well() {
 }
 
 # with_input PROG DRIVER-C : build PROG's source (this tree's) with the test's
-# own main() (DRIVER-C, which #includes PROG.c with its main renamed) into the
-# driver that run_driver runs. The driver feeds the student's code crafted
-# input (an smaps file, pagemap entries, a mapping's tail) where the kernel's
-# answer depends on who runs it, or is the same whether the code is right or
-# not. It is built in a directory of the test's that the student's uid cannot
+# own main() (DRIVER-C, which #includes PROG.c with its main renamed, or the
+# header PROG, e.g. ring.h) into the driver that run_driver runs. The driver
+# feeds the student's code crafted input (an smaps file, pagemap entries, a
+# mapping's tail) where the kernel's answer depends on who runs it, or is the
+# same whether the code is right or not, or watches it work (the order of its
+# stores). It is built in a directory of the test's that the student's uid cannot
 # write; in the grader's sandbox it runs as the student, like a lab program.
 with_input() {
     local src=${LABS:-labs} dir=$BATS_TEST_TMPDIR/drv out
     [[ $src == /* ]] || src=$WB_ROOT/$src
-    DRIVER=$dir/$1-driver out=$DRIVER
+    local name=${1%.h} file=$1
+    [[ $file == *.h ]] || file=$1.c
+    DRIVER=$dir/$name-driver out=$DRIVER
     mkdir -p "$dir"
     if [[ -n ${WB_AS_STUDENT:-} ]]; then
         mkdir -p "$dir/.student" && chmod 0711 "$dir" "$dir/.student" || return 1
-        out=$dir/.student/$1-driver
+        out=$dir/.student/$name-driver
         cp "$WB_AS_STUDENT" "$DRIVER" || return 1
     fi
     cc -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -I "$WB_ROOT/labs/common" -I "$src/$LAB_DIR" \
-        -o "$out" -x c - -lm <<<"$2" 2>"$dir/$1-driver.log" ||
-        fail "$(printf 'the test could not build %s.c with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$1" "$(head -n 8 "$dir/$1-driver.log")")" || return 1
+        -o "$out" -x c - -lm <<<"$2" 2>"$dir/$name-driver.log" ||
+        fail "$(printf 'the test could not build %s with its own input (did the TODO'"'"'s code move out of its function?):\n%s' "$file" "$(head -n 8 "$dir/$name-driver.log")")" || return 1
     [[ -z ${WB_AS_STUDENT:-} ]] || { chgrp "$WB_STUDENT_UID" "$out" && chmod 0750 "$out"; }
 }
 
