@@ -41,7 +41,7 @@ records() {
 
 # synced_pages SIZE : after `traced recstore set ...` on a store of SIZE bytes,
 # check each msync() against the mapping's start (from the unmasked trace):
-# MS_SYNC, returned 0, a page-aligned address inside the mapping. Prints the
+# MS_SYNC (with MS_INVALIDATE or without), returned 0, a page-aligned address inside the mapping. Prints the
 # pages covered, numbered from the start of the file ("0 3 4"). Call it as
 # `pages=$(synced_pages SIZE)`, so that a failure here ends the test.
 synced_pages() {
@@ -55,8 +55,8 @@ synced_pages() {
     fi
     while read -r addr len flags ret; do
         n=$((n + 1)) rel=$((addr - base)) why=""
-        if [[ $flags != MS_SYNC ]]; then
-            why="expected the flag MS_SYNC (write back and wait), alone"
+        if [[ ! $flags =~ ^(MS_SYNC|MS_INVALIDATE\|MS_SYNC|MS_SYNC\|MS_INVALIDATE)$ ]]; then
+            why="expected the flag MS_SYNC (write back and wait; MS_INVALIDATE may come with it, MS_ASYNC may not)"
         elif ((rel % PS != 0)); then
             why="it starts $rel bytes into the mapping, not on a page boundary: round the record's offset down to a multiple of $PS"
         elif [[ $ret != 0 ]]; then

@@ -77,9 +77,12 @@ msyncs() {
             echo "$(((addr - base) / PS)) $(((addr - base + len - 1) / PS)) $flags $ret $line"
         done
 }
-# covering FIRST LAST: the msyncs lines (on stdin) with MS_SYNC, result 0,
-# that cover pages FIRST to LAST of the file.
-covering() { awk -v a="$1" -v b="$2" '$3 == "MS_SYNC" && $4 == 0 && $1 <= a && $2 >= b'; }
+# covering FIRST LAST: the msyncs lines (on stdin) with MS_SYNC (MS_INVALIDATE
+# may come with it), result 0, that cover pages FIRST to LAST of the file.
+covering() {
+    awk -v a="$1" -v b="$2" '($3 == "MS_SYNC" || $3 == "MS_INVALIDATE|MS_SYNC" || $3 == "MS_SYNC|MS_INVALIDATE") &&
+        $4 == 0 && $1 <= a && $2 >= b'
+}
 # line_of ERE: the first line of the raw trace that matches.
 line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
 
