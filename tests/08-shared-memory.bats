@@ -607,6 +607,52 @@ int main(int argc, char **argv)
     expect_line "pop: 4000 bytes, intact" "3.2: ring_pop() returns the message ring_push() wrote"
 }
 
+# A message whose length word says more than its slot, or than the consumer's
+# buffer, holds (a corrupt ring, a buffer too small): ring_pop() must stop
+# with the length, not copy. The driver pushes one 4000-byte message into a
+# ring of 4104-byte slots (4096 bytes a message at most), then, with `slot`,
+# writes 4097 into its length word; it pops into the last 8192 bytes (`cap`:
+# 100 bytes) before an inaccessible page, so that an overflow crashes.
+ring_len_driver='
+#include "ring.h"
+int main(int argc, char **argv)
+{
+    struct ring p, c;
+    char msg[4000];
+    size_t ps = (size_t)sysconf(_SC_PAGESIZE), cap = strcmp(argv[2], "cap") == 0 ? 100 : 8192;
+    (void)argc;
+    memset(msg, 109, sizeof msg);
+    ring_create(argv[1], 1024, 4104);
+    ring_attach(&p, argv[1], true);
+    ring_push(&p, msg, sizeof msg);
+    if (strcmp(argv[2], "slot") == 0) {
+        uint32_t bad = 4097;
+        memcpy(ring_slot(&p, 0), &bad, sizeof bad);
+    }
+    char *area = mmap(NULL, 4 * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED || mprotect(area + 3 * ps, ps, PROT_NONE) < 0)
+        die("mmap");
+    ring_attach(&c, argv[1], false);
+    long n = ring_pop(&c, area + 3 * ps - cap, cap);
+    printf("pop: %ld bytes into a buffer of %zu\n", n, cap);
+    return 0;
+}'
+
+# bats test_tags=task:3_2,points:1
+@test "3.2 ring_pop stops with the length when a message is longer than a slot or the buffer, and copies nothing" {
+    with_input ring.h "$ring_len_driver"
+    local how len
+    for how in slot:4097 cap:4000; do
+        len=${how#*:} how=${how%:*}
+        rm -f ring
+        run_driver ring "$how"
+        not_killed ring.h "ring_pop() with a message of $len bytes (task 3.2: check the length before copying)"
+        ((status != 0)) && [[ $output == *"$len"* ]] ||
+            fail "$(printf 'expected ring_pop() to stop (exit status 1) with a message giving the length found, %s bytes, more than %s holds (task 3.2); it printed:\n%s' \
+                "$len" "$([[ $how == slot ]] && echo "a slot (4096 bytes)" || echo "the buffer (100 bytes)")" "$output")"
+    done
+}
+
 # ring_traced SLOTS N PRODUCER_ARGS CONSUMER_ARGS : N messages from ringprod
 # to ringcons through a ring of SLOTS slots, each under strace; sets PCALLS
 # and CCALLS, the number of system calls each made after the dynamic loader

@@ -360,8 +360,9 @@ static inline long ring_pop(struct ring *r, void *buf, size_t cap)
     }
     /* TODO 3.2: slot number r->tail holds a message (the head was loaded
      * with acquire, so its bytes are visible). Read its length, check it
-     * fits in a slot and in CAP, copy it to BUF, then hand the slot back:
-     * the new tail, stored with release, after the copy. */
+     * fits in a slot and in CAP (fail() with the length if not), copy it to
+     * BUF, then hand the slot back: the new tail, stored with release,
+     * after the copy. */
     (void)buf;
     (void)cap;
     fail("ring_pop() is not written yet (TODO 3.2)");
