@@ -104,6 +104,7 @@ line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
     expect_status 1 1.1
     grep -q 'No space left on device' <<<"$output" ||
         fail "expected the message to say 'No space left on device' (task 1.1); it was: $output"
+    [[ ! -e data ]] || fail "expected create to remove the file it could not reserve the space of (it is no store: its header was never written), but data is still there (task 1.1)"
 }
 
 # bats test_tags=task:1_2,points:2
@@ -243,12 +244,17 @@ line_of() { grep -nE -m1 -- "$1" "$RAW_TRACE" | cut -d: -f1; }
     expect_status 1 3.1
 }
 
-# bats test_tags=task:3_1,points:2
-@test "3.1 recovery: a slot with the wrong sequence number does not count, however whole" {
+# bats test_tags=task:3_1,points:3
+@test "3.1 recovery: a whole slot with the wrong sequence number, or past the commit mark, does not count" {
     slot 1 1 "one" >s0
     slot 7 2 "an old slot from somewhere else" >s1
     store data 40 2 s0 s1
     runp rstore list data
     expect_ok 3.1
     expect_eq "what list prints when slot 1 holds sequence number 7 (not 2)" "1 one" "$output"
+    slot 2 2 "two, never committed" >s1
+    store data 40 1 s0 s1
+    runp rstore list data
+    expect_ok 3.1
+    expect_eq "what list prints when 1 slot is committed and slot 1 is whole, past the mark (a set that crashed before its commit)" "1 one" "$output"
 }

@@ -93,7 +93,8 @@ static void create(const char *path, long long capacity)
         die("create %s", path);
     /* TODO 1.1: give the file its size with its disk space reserved, so that
      * no store into the mapping can ever find the disk full (a store into a
-     * hole of a full disk is a SIGBUS). ftruncate() gives the size only. */
+     * hole of a full disk is a SIGBUS). ftruncate() gives the size only. If
+     * the space cannot be had, remove the file (it is no store) and say why. */
     if (ftruncate(fd, (off_t)size) < 0)
         die("ftruncate %s", path);
     char *map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
