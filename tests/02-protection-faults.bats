@@ -159,6 +159,43 @@ EOF
         "the kernel to deliver SIGSEGV with si_code SEGV_ACCERR"
 }
 
+# The handler's SIGBUS report, on its own: a driver of probe.h (the test's
+# main()) maps two pages of a 100-byte file, shared, and makes its accesses
+# with probe_op(): the second page is wholly past the end of the file.
+probe_bus_driver='
+#include "probe.h"
+int main(int argc, char **argv)
+{
+    char r[32], w[32];
+    size_t ps = page_size();
+    int fd = open(argv[argc - 1], O_RDWR);
+    probe_base = mmap(NULL, 2 * ps, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (fd < 0 || probe_base == MAP_FAILED)
+        die("%s", argv[argc - 1]);
+    probe_install();
+    snprintf(r, sizeof r, "r:%zu", ps);
+    snprintf(w, sizeof w, "w:%zu", ps + 5);
+    probe_op(r);
+    probe_op(w);
+    probe_op("r:0");
+    return 0;
+}'
+
+# bats test_tags=task:1_2,points:1
+@test "1.2 the handler reports SIGBUS too: a page past the end of a file gives SIGBUS BUS_ADRERR at the exact byte" {
+    make_file f 100 a
+    with_input probe.h "$probe_bus_driver"
+    run_driver f
+    not_killed probe.h "$probe_why"
+    expect_ok 1.2
+    cat >expected <<EOF
+read  +$PS: SIGBUS BUS_ADRERR at +$PS
+write +$((PS + 5)): SIGBUS BUS_ADRERR at +$((PS + 5))
+read  +0: ok 0x61
+EOF
+    expect_output expected "probe_op() on two shared pages of a 100-byte file (the handler's report of a SIGBUS, task 1.2)"
+}
+
 # --- 2.1 / 2.2 eofmap ---------------------------------------------------------
 # The file: one page and 100 bytes of 'f' (0x66), mapped over three pages.
 # eofmap runs with -n (no handler) here: its faults are seen in the trace, and
