@@ -133,8 +133,8 @@ $(BUILD)/%: $(LABS)/%.c $(wildcard labs/common/*.h) $$(wildcard $$(dir $(LABS)/%
 	@$(compile) 2>$@.log; s=$$?; cat $@.log >&2; if [ $$s = 0 ]; then rm -f $@.log; fi; exit $$s
 
 
-# The tests' own C programs, with the same compiler and flags: tests/lib/x.c -> $(TEST_BIN)/x
-# (or $(TEST_BIN)/x.so, a shared object a test preloads into a lab's program)
+# The tests' own C programs, with the same compiler and flags: tests/lib/x.c -> $(TEST_BIN)/x,
+# or $(TEST_BIN)/x.so, a shared object a test preloads into a lab's program
 # (a lab's tests build theirs with TEST_BIN set to a directory of their own).
 TEST_BIN ?= build/tests
 $(TEST_BIN)/%: tests/lib/%.c
