@@ -1272,3 +1272,6 @@ if __name__ == "__main__":
         sys.exit(1)
     except BrokenPipeError:
         sys.exit(141)
+    except OSError as e:  # a full disk, a file that cannot be read: said, not a traceback
+        print(f"wb: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        sys.exit(2)

@@ -103,7 +103,9 @@ built() {
         fail "$(printf '%s does not compile (-Wall -Wextra -Werror), so this test cannot run it.\nThe compiler'"'"'s first error:\n%s\n(all of it: make build LAB=%s)' \
             "$1" "$(grep -m1 -A3 -E 'error|undefined reference' "$BIN/$1.log" || head -n 4 "$BIN/$1.log")" "$LAB_ID")"
     else
-        fail "$1 was not built: no $BIN/$1 (is $1.c in the lab's directory?)"
+        # (no binary and no compiler message: no source, or the build could not
+        # even write its log, on a full disk say: make says which)
+        fail "$1 was not built: no $BIN/$1 and no compiler message (is $1.c in the lab's directory? make build LAB=$LAB_ID says why)"
     fi
 }
 

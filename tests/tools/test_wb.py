@@ -562,5 +562,15 @@ class CourseCheck(unittest.TestCase):
         self.assertIn("task 1.2 has no test", r.stdout)
 
 
+class CommandLine(unittest.TestCase):
+    def test_a_file_that_cannot_be_written_is_named_not_a_traceback(self):
+        # (as on a full disk: the results cannot be written; make watch shows the message)
+        r = subprocess.run([sys.executable, str(HERE.parent.parent / "tools" / "wb.py"), "join", "01", os.devnull,
+                            str(HERE.parent / "01-mmap-flags.bats"), "/nonexistent/01.json"],
+                           capture_output=True, text=True)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "wb: /nonexistent/01.json: No such file or directory\n")
+
+
 if __name__ == "__main__":
     unittest.main()

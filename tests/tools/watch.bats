@@ -38,6 +38,9 @@ wait_for() {
     done
     echo "the screen never showed: $1" >&2
     screen >&2
+    # (for a failure seen only elsewhere: the disk, the end of the watch's last
+    # checks, and what a build of the lab says now)
+    { df -h "$W"; tail -n 8 "$W"/build/labs/watch.*/*.out; (cd "$W" && make -k build LAB=01 2>&1 | tail -n 8); } >&2 2>&1 || true
     return 1
 }
 
