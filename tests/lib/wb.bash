@@ -102,6 +102,8 @@ built() {
     if [[ -s $BIN/$1.log ]]; then
         fail "$(printf '%s does not compile (-Wall -Wextra -Werror), so this test cannot run it.\nThe compiler'"'"'s first error:\n%s\n(all of it: make build LAB=%s)' \
             "$1" "$(grep -m1 -A3 -E 'error|undefined reference' "$BIN/$1.log" || head -n 4 "$BIN/$1.log")" "$LAB_ID")"
+    elif [[ -f $BIN/$1 && ! -x $BIN/$1 ]]; then
+        fail "$1 was built but cannot be run: $BIN/$1 is not executable here (a file system mounted noexec? BUILD=dir elsewhere builds there)"
     else
         # (no binary and no compiler message: no source, or the build could not
         # even write its log, on a full disk say: make says which)
