@@ -1063,11 +1063,11 @@ def _options(args, names, flags=()):
     while i < len(args):
         a = args[i]
         if a in flags:
-            opts[a[2:]] = True
+            opts[a.lstrip("-")] = True
         elif a in names:
             if i + 1 >= len(args):
                 raise WbError(f"{a} needs a value")
-            opts.setdefault(a[2:], []).append(args[i + 1])
+            opts.setdefault(a.lstrip("-"), []).append(args[i + 1])
             i += 1
         else:
             rest.append(a)
@@ -1273,5 +1273,5 @@ if __name__ == "__main__":
     except BrokenPipeError:
         sys.exit(141)
     except OSError as e:  # a full disk, a file that cannot be read: said, not a traceback
-        print(f"wb: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        print(f"wb: {e.filename}: {e.strerror}" if e.filename else f"wb: {e}", file=sys.stderr)
         sys.exit(2)

@@ -103,10 +103,9 @@ built() {
         fail "$(printf '%s does not compile (-Wall -Wextra -Werror), so this test cannot run it.\nThe compiler'"'"'s first error:\n%s\n(all of it: make build LAB=%s)' \
             "$1" "$(grep -m1 -A3 -E 'error|undefined reference' "$BIN/$1.log" || head -n 4 "$BIN/$1.log")" "$LAB_ID")"
     elif [[ -f $BIN/$1 && ! -x $BIN/$1 ]]; then
-        fail "$1 was built but cannot be run: $BIN/$1 is not executable here (a file system mounted noexec? BUILD=dir elsewhere builds there)"
+        fail "$1 was built but cannot be run: $BIN/$1 is not executable here (is its file system mounted noexec? make check BUILD=/another/dir builds there)"
     else
-        # (no binary and no compiler message: no source, or the build could not
-        # even write its log, on a full disk say: make says which)
+        # (no source, or a build that could not even write its log: a full disk)
         fail "$1 was not built: no $BIN/$1 and no compiler message (is $1.c in the lab's directory? make build LAB=$LAB_ID says why)"
     fi
 }

@@ -36,6 +36,19 @@ setup() {
     assert_output --regexp "Open .*/01-mmap-flags/mcat\.c at line [0-9]+, fix it"
 }
 
+@test "a program built but not executable, and one with no source, are each named; VERBOSE=1 shows every failing test's message" {
+    tree=$BATS_TEST_TMPDIR/student
+    mkdir -p "$tree" && cp -r "$ROOT/solutions/01-mmap-flags" "$tree/"
+    env LABS="$tree" make -s -C "$ROOT" build LAB=01
+    chmod a-x "$BUILD/01-mmap-flags/mcat" # (as on a file system mounted noexec)
+    rm "$tree/01-mmap-flags/mapwrite.c" "$BUILD/01-mmap-flags/mapwrite"
+    run env LABS="$tree" LAB=01 VERBOSE=1 "$ROOT/tools/check.sh"
+    assert_failure 1
+    assert_output --partial "mcat was built but cannot be run: $BUILD/01-mmap-flags/mcat is not executable here"
+    # (task 1.2's messages: shown only with VERBOSE=1, 1.1 being the task to work on)
+    assert_output --partial "mapwrite was not built: no $BUILD/01-mmap-flags/mapwrite and no compiler message (is mapwrite.c in the lab's directory?"
+}
+
 @test "the solutions get full points and exit 0" {
     run env LABS=solutions LAB=01 "$ROOT/tools/check.sh"
     assert_success

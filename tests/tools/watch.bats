@@ -40,7 +40,7 @@ wait_for() {
     screen >&2
     # (for a failure seen only elsewhere: the disk, the end of the watch's last
     # checks, and what a build of the lab says now)
-    { df -h "$W"; tail -n 8 "$W"/build/labs/watch.*/*.out; (cd "$W" && make -k build LAB=01 2>&1 | tail -n 8); } >&2 2>&1 || true
+    { df -h "$W"; tail -n 8 "$W"/build/labs/watch.*/*.out; (cd "$W" && env -u BUILD -u LABS make -k build LAB=01 2>&1 | tail -n 8); } >&2 2>&1 || true
     return 1
 }
 
